@@ -1,0 +1,3 @@
+from digesttui.cli import main
+
+raise SystemExit(main())

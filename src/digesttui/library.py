@@ -1,0 +1,286 @@
+"""The digests under a set of roots: scan, parse (with a cache), apply batches of changes.
+
+Pure Python, no Textual. A `Library` is used from worker threads; every change goes through its
+lock and the UI only ever sees immutable `Snapshot`s.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from digesttui import __version__
+from digesttui.model import Digest, Problem
+from digesttui.parse import parse_digest
+
+SUFFIXES = (".md", ".markdown")
+IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
+SETTLE_SECONDS = 1.0
+"""How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
+CACHE_FORMAT = 3
+
+
+def is_digest_name(name: str) -> bool:
+    return not name.startswith(".") and name.lower().endswith(SUFFIXES)
+
+
+def is_watched_path(path: str) -> bool:
+    """Whether a file event is worth a look: not hidden, not an editor's or a writer's temp file."""
+    name = os.path.basename(path)
+    return not name.startswith(".") and not name.lower().endswith(IGNORED_ENDINGS)
+
+
+def scan(root: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Digest files under root (a folder, recursively, or one file), with their stat results.
+
+    Hidden files and folders are skipped; symlinks are followed, but never round a loop."""
+    try:
+        st = os.stat(root)
+    except OSError:
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        yield root, st
+        return
+    seen: set[tuple[int, int]] = set()
+    stack = [(root, st)]
+    while stack:
+        folder, folder_st = stack.pop()
+        if (folder_st.st_dev, folder_st.st_ino) in seen:
+            continue
+        seen.add((folder_st.st_dev, folder_st.st_ino))
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                entry_st = entry.stat()
+            except OSError:
+                continue
+            if stat.S_ISDIR(entry_st.st_mode):
+                stack.append((entry.path, entry_st))
+            elif stat.S_ISREG(entry_st.st_mode) and is_digest_name(entry.name):
+                yield entry.path, entry_st
+
+
+def read_digest(path: str, st: os.stat_result | None = None) -> Digest:
+    """Read and parse one file; a file that cannot be read is a digest with an error."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+            st = os.fstat(f.fileno())
+    except OSError as exc:
+        digest = parse_digest(b"", path, mtime_ns=st.st_mtime_ns if st else 0)
+        problem = Problem("error", f"cannot be read: {exc.strerror or exc}")
+        return _with_problems(digest, (problem,))
+    return parse_digest(data, path, mtime_ns=st.st_mtime_ns, size=st.st_size)
+
+
+def _with_problems(digest: Digest, problems: tuple[Problem, ...]) -> Digest:
+    return replace(digest, problems=problems, items=())
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the library holds at one moment, newest digest first."""
+
+    digests: tuple[Digest, ...]
+    roots: tuple[str, ...]
+    missing_roots: tuple[str, ...] = ()
+    complete: bool = True
+    total: int = 0
+    """Files found; while loading, `len(digests)` of them are parsed."""
+    notice: str = ""
+    """Something to tell the user once (a rebuilt cache)."""
+    seq: int = 0
+    """Later snapshots have larger numbers."""
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(d.items) for d in self.digests)
+
+
+class Library:
+    def __init__(self, roots: Iterable[str], cache_dir: str | None = None) -> None:
+        self.roots = tuple(os.path.abspath(r) for r in roots)
+        self._entries: dict[str, Digest] = {}
+        self._pending: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._cache_path: str | None = None
+        if cache_dir:
+            key = hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16]
+            self._cache_path = os.path.join(cache_dir, f"library-{key}.pickle")
+        self._notice = ""
+        self._dirty = False
+        self._seq = 0
+
+    # --- reading the whole library ---
+
+    def load(self, progress: Callable[[Snapshot], None] | None = None, every: float = 0.15) -> Snapshot:
+        """Scan every root; parse what the cache does not already hold, newest files first."""
+        with self._lock:
+            cached = self._read_cache() if not self._entries else dict(self._entries)
+            found: dict[str, os.stat_result] = {}
+            for root in self.roots:
+                found.update(scan(root))
+            entries: dict[str, Digest] = {}
+            todo = []
+            for path, st in found.items():
+                old = cached.get(path)
+                if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
+                    entries[path] = old
+                else:
+                    todo.append((st.st_mtime_ns, path, st))
+            todo.sort(reverse=True)
+            self._entries = entries
+            last = time.monotonic()
+            for _, path, st in todo:
+                self._entries[path] = read_digest(path, st)
+                if progress and time.monotonic() - last > every:
+                    progress(self._snapshot(complete=False, total=len(found)))
+                    last = time.monotonic()
+            self._pending.clear()
+            self._dirty = bool(todo) or len(cached) != len(entries)
+            return self._snapshot(total=len(found))
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            return self._snapshot()
+
+    def _snapshot(self, complete: bool = True, total: int | None = None) -> Snapshot:
+        digests = sorted(self._entries.values(), key=lambda d: (-d.sort_key, d.path))
+        notice, self._notice = self._notice, ""
+        self._seq += 1
+        return Snapshot(
+            digests=tuple(digests),
+            roots=self.roots,
+            missing_roots=tuple(r for r in self.roots if not os.path.exists(r)),
+            complete=complete,
+            total=len(digests) if total is None else total,
+            notice=notice,
+            seq=self._seq,
+        )
+
+    # --- live changes ---
+
+    def apply(self, paths: Iterable[str], settle: bool = False) -> Snapshot:
+        """Bring the given paths (files or folders, changed, added or gone) up to date.
+
+        Order-independent: each path is looked at as it is now. With `settle`, a file written less
+        than `SETTLE_SECONDS` ago that does not parse is held back (see `due`) rather than showing
+        a half-written file's error; it is listed once it parses or stops changing.
+        """
+        with self._lock:
+            for path in {os.path.abspath(p) for p in paths}:
+                self._refresh(path, settle)
+            return self._snapshot()
+
+    def due(self) -> list[str]:
+        """Held-back paths whose settle time is over."""
+        now = time.monotonic()
+        with self._lock:
+            return [p for p, deadline in self._pending.items() if deadline <= now]
+
+    def _refresh(self, path: str, settle: bool) -> None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None
+        if st is None or stat.S_ISDIR(st.st_mode):
+            self._pending.pop(path, None)
+            self._dirty |= self._entries.pop(path, None) is not None
+            prefix = path.rstrip(os.sep) + os.sep
+            for gone in [p for p in self._entries if p.startswith(prefix)]:
+                self._entries.pop(gone)
+                self._dirty = True
+            if st is not None:
+                for found, found_st in scan(path):
+                    self._refresh_file(found, found_st, settle)
+            return
+        if stat.S_ISREG(st.st_mode) and (is_digest_name(os.path.basename(path)) or path in self.roots):
+            self._refresh_file(path, st, settle)
+
+    def _refresh_file(self, path: str, st: os.stat_result, settle: bool) -> None:
+        old = self._entries.get(path)
+        if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns) and path not in self._pending:
+            return
+        digest = read_digest(path, st)
+        fresh = time.time() - st.st_mtime < SETTLE_SECONDS
+        if digest.has_error and settle and fresh:
+            self._pending[path] = time.monotonic() + SETTLE_SECONDS
+            return
+        self._pending.pop(path, None)
+        self._entries[path] = digest
+        self._dirty = True
+
+    # --- the parse cache ---
+
+    def _read_cache(self) -> dict[str, Digest]:
+        if not self._cache_path or not os.path.exists(self._cache_path):
+            return {}
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            with open(self._cache_path, "rb") as f:
+                data = pickle.load(f)
+            if (
+                isinstance(data, dict)
+                and data.get("format") == CACHE_FORMAT
+                and data.get("version") == __version__
+                and isinstance(data.get("entries"), dict)
+            ):
+                return data["entries"]
+            self._notice = "The parse cache was from another version; rebuilt it."
+        except Exception:  # noqa: BLE001 - any damage to the cache only costs a rebuild
+            self._notice = f"The parse cache {self._cache_path} was unreadable; rebuilt it."
+        finally:
+            if enabled:
+                gc.enable()
+        return {}
+
+    def save(self) -> None:
+        """Write the parse cache, if anything changed since it was read or written."""
+        with self._lock:
+            if not self._cache_path or not self._dirty:
+                return
+            data = {"format": CACHE_FORMAT, "version": __version__, "entries": self._entries}
+            blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+            self._dirty = False
+        try:
+            atomic_write(self._cache_path, blob)
+        except OSError:
+            pass  # a cache that cannot be written only costs speed next time
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Write a file so that a crash at any moment leaves the old or the new content, whole."""
+    folder = os.path.dirname(path) or "."
+    os.makedirs(folder, exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

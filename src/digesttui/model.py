@@ -1,0 +1,82 @@
+"""The data digest-tui shows: frozen dataclasses, no I/O, no Textual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a digest file, as a value (the parser never raises)."""
+
+    level: Level
+    message: str
+    line: int | None = None
+
+    def describe(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One news item of a digest."""
+
+    n: int
+    """Its number in display order, from 1."""
+    title: str
+    url: str | None
+    """The source link: the headline's link, else the item's first http(s) link."""
+    links: tuple[Link, ...]
+    summary: str
+    """Markdown."""
+    section: str = ""
+    """The unnumbered heading the item stands under, if any."""
+
+    def search_text(self) -> str:
+        return f"{self.title}\n{self.summary}".casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    path: str
+    """Where the file is (used for I/O; see `label` for display)."""
+    label: str
+    """The path made safe to show."""
+    title: str
+    date: datetime | None
+    """As written (naive or zoned); None only when nothing gave a date."""
+    sort_key: float
+    """Seconds since the epoch, for ordering newest first."""
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    items: tuple[Item, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    size: int = 0
+    mtime_ns: int = 0
+
+    @property
+    def has_error(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
+
+    @property
+    def first_error(self) -> Problem | None:
+        return next((p for p in self.problems if p.level == "error"), None)
+
+    def date_text(self) -> str:
+        if self.date is None:
+            return "????-??-?? ??:??"
+        return self.date.strftime("%Y-%m-%d %H:%M")
+
+    def item_id(self, item: Item) -> str:
+        """A stable id for read marks: the item's URL, else digest + headline."""
+        return item.url or f"{self.path}#{item.title}"

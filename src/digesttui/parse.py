@@ -1,0 +1,426 @@
+"""Digest files to `Digest` values: `parse_digest(bytes, path) -> Digest`.
+
+This is the one place untrusted text enters the program. It never raises on bad input (problems
+are values) and strips terminal control characters from every string it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from digesttui.model import Digest, Item, Link, Problem
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Remove terminal control characters (C0 but tab and newline, ESC, DEL, C1)."""
+    return _CONTROL.sub("", text)
+
+
+# --- front matter -----------------------------------------------------------------------------
+
+_YAML = YAMLHandler()
+_FAST_LINE = re.compile(r"([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*")
+_YAML_WORDS = {"null", "~", "true", "false", "yes", "no", "on", "off"}
+
+
+class _NeedsYaml(Exception):
+    pass
+
+
+def _fast_value(raw: str) -> Any:
+    if raw.startswith("\"") or (raw.startswith("[") and raw.endswith("]")):
+        value = json.loads(raw)  # YAML's double-quoted and flow forms, when they are also JSON
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            raise _NeedsYaml
+        return value
+    if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2 and "'" not in raw[1:-1]:
+        return raw[1:-1]
+    if (
+        not raw
+        or raw[0] in "[]{}&*!|>%@`'\"#-?:,"
+        or ": " in raw
+        or " #" in raw
+        or raw.lower() in _YAML_WORDS
+    ):
+        raise _NeedsYaml
+    return raw
+
+
+def _fast_yaml(text: str) -> dict[str, Any]:
+    """Plain `key: value` lines without YAML's machinery; `_NeedsYaml` when it is more than that."""
+    fields: dict[str, Any] = {}
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        m = _FAST_LINE.fullmatch(line)
+        if m is None:
+            raise _NeedsYaml
+        try:
+            fields[m[1]] = _fast_value(m[2])
+        except ValueError as exc:  # json
+            raise _NeedsYaml from exc
+    return fields
+
+
+def _load_front_matter(kind: str, text: str, first_line: int) -> tuple[Any, Problem | None]:
+    """Parse front matter text; `first_line` is the file line its first line stands on."""
+    if kind == "+++":
+        try:
+            return tomllib.loads(text), None
+        except tomllib.TOMLDecodeError as exc:
+            msg = str(exc)
+            m = re.search(r"line (\d+)", msg)
+            line = first_line + int(m[1]) - 1 if m else first_line
+            msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
+            return None, Problem("error", f"front matter is not valid TOML: {msg}", line)
+    try:
+        return _fast_yaml(text), None
+    except _NeedsYaml:
+        pass
+    try:
+        return _YAML.load(text), None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, Problem("error", f"front matter is not valid YAML: {what}", line)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+_NAME_DATE = re.compile(r"(\d{4})[-.](\d{2})[-.](\d{2})(?:[-.T_ ](\d{2})(?!\d))?")
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """A front-matter date (datetime, date or ISO 8601 string) as a datetime, else None."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?", text):
+            try:
+                return datetime.fromisoformat(text)
+            except ValueError:
+                return None
+    return None
+
+
+def date_from_name(path: str) -> datetime | None:
+    """`YYYY-MM-DD[-HH]` or `YYYY.MM.DD.HH` in a file name."""
+    m = _NAME_DATE.search(PurePath(path).name)
+    if m is None:
+        return None
+    try:
+        return datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4] or 0))
+    except ValueError:
+        return None
+
+
+def _timestamp(when: datetime) -> float:
+    try:
+        return when.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return 0.0
+
+
+# --- items ------------------------------------------------------------------------------------
+
+_BRACKETS = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
+_TARGET = r"\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+_LINK = re.compile(r"(?<!!)" + _BRACKETS + _TARGET)
+_IMAGE = re.compile(r"!" + _BRACKETS + _TARGET)
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_BARE_URL = re.compile(r"(?<![(<\[\w/])https?://[^\s<>()\[\]\"']+", re.IGNORECASE)
+_LIST = re.compile(r"( {0,3})(\d{1,9}[.)]|[-*+])(?:([ \t]+)(.*))?")
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
+_NUMBERED = re.compile(r"(\d{1,4})(?:[.)][ \t]+|、[ \t]*)(.+)")
+_ANCHOR = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
+_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_EMPHASIS = re.compile(r"(\*\*|__|~~|`)(.+?)\1")
+_SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+
+
+def plain(markdown: str) -> str:
+    """Inline Markdown to plain text: links to their text, emphasis and code marks dropped."""
+    text = _IMAGE.sub(lambda m: m[1], markdown)
+    text = _LINK.sub(lambda m: m[1], text)
+    text = _AUTOLINK.sub(lambda m: m[1], text)
+    for _ in range(2):
+        text = _EMPHASIS.sub(lambda m: m[2], text)
+    text = _SINGLE_EMPHASIS.sub(lambda m: m[2], text)
+    return " ".join(text.split())
+
+
+def _links(markdown: str) -> list[Link]:
+    found: list[tuple[int, Link]] = []
+    for m in _LINK.finditer(markdown):
+        found.append((m.start(), Link(plain(m[1]) or m[2], m[2])))
+    for m in _AUTOLINK.finditer(markdown):
+        found.append((m.start(), Link(m[1], m[1])))
+    for m in _BARE_URL.finditer(markdown):
+        url = m[0].rstrip(".,;:!?。，；：！？、）》」")
+        found.append((m.start(), Link(url, url)))
+    seen: set[str] = set()
+    links = []
+    for _, link in sorted(found, key=lambda pair: pair[0]):
+        if link.url not in seen:
+            seen.add(link.url)
+            links.append(link)
+    return links
+
+
+def _is_web(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+@dataclass
+class _Raw:
+    """An item as the scanner found it, before it is made into an `Item`."""
+
+    head: str
+    body: list[str] = field(default_factory=list)
+    section: str = ""
+    group: int = 0
+    indent: int = 0
+    level: int = 0
+
+
+def _dedent(lines: list[str]) -> str:
+    lines = [line.expandtabs(4).rstrip() for line in lines]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    margin = min((len(x) - len(x.lstrip(" ")) for x in lines if x), default=0)
+    return "\n".join(x[margin:] for x in lines)
+
+
+def _make_item(n: int, raw: _Raw) -> Item:
+    head = _ANCHOR.sub("", raw.head).strip()
+    bold = re.fullmatch(r"(\*\*|__)(.+)\1", head)
+    if bold:
+        head = bold[2].strip()
+    summary = _dedent(raw.body)
+    url: str | None = None
+    lead = _LINK.match(head)
+    if lead:
+        title, url = plain(lead[1]), lead[2]
+        rest = head[lead.end() :].strip()
+        if rest.strip(" -–—:：|"):
+            summary = f"{rest}\n\n{summary}" if summary else rest
+    else:
+        title = plain(head)
+    links = _links(f"{head}\n{summary}")
+    if url is None:
+        url = next((link.url for link in links if _is_web(link.url)), None)
+    return Item(n, title or "(no headline)", url, tuple(links), summary, raw.section)
+
+
+def _heading_text(m: re.Match[str]) -> str:
+    return _ANCHOR.sub("", m[2] or "").strip()
+
+
+def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
+    """Find the items in body lines; also return the first `#` heading (a title, if needed)."""
+    numbered_headings = any(
+        (m := _HEADING.fullmatch(line)) and len(m[1]) > 1 and _NUMBERED.fullmatch(_heading_text(m))
+        for line in lines
+    )
+    items: list[_Raw] = []
+    h1 = ""
+    section = ""
+    group = 0
+    current: _Raw | None = None
+    fence = ""
+    previous_blank = True
+    for line in lines:
+        expanded = line.expandtabs(4)
+        stripped = expanded.strip()
+        if fence:
+            if stripped.startswith(fence):
+                fence = ""
+            if current is not None:
+                current.body.append(line)
+            continue
+        indent = len(expanded) - len(expanded.lstrip(" "))
+        inside = current is not None and indent >= max(current.indent, 1)
+        fm = _FENCE.match(expanded)
+        if fm:
+            fence = fm[1][:3]
+            if current is not None and (numbered_headings or inside):
+                current.body.append(line)
+            else:
+                current = None
+                group += 1
+            previous_blank = False
+            continue
+        if not stripped:
+            if current is not None:
+                current.body.append("")
+            previous_blank = True
+            continue
+        heading = _HEADING.fullmatch(line) if indent <= 3 else None
+        if heading:
+            level, text = len(heading[1]), _heading_text(heading)
+            number = _NUMBERED.fullmatch(text) if level > 1 else None
+            if numbered_headings and number:
+                current = _Raw(number[2], section=section, level=level)
+                items.append(current)
+            elif numbered_headings and current is not None and level > current.level:
+                current.body.append(line)
+            else:
+                current = None
+                group += 1
+                if level == 1:
+                    h1 = h1 or plain(text)
+                else:
+                    section = plain(text)
+        elif _BREAK.fullmatch(expanded):
+            current = None
+            group += 1
+        elif numbered_headings:
+            if current is not None:
+                current.body.append(line)
+        elif (marker := _LIST.fullmatch(expanded)) and not inside:
+            if previous_blank and current is None:
+                group += 1
+            pad = len(marker[3] or " ")
+            content = indent + len(marker[2]) + (pad if pad <= 4 else 1)
+            current = _Raw((marker[4] or "").strip(), section=section, group=group, indent=content)
+            items.append(current)
+        elif current is not None and (indent > 0 or not previous_blank):
+            current.body.append(line)
+        else:
+            current = None
+            group += 1
+        previous_blank = False
+    return items, h1
+
+
+def _drop_tables_of_contents(raws: list[_Raw]) -> list[_Raw]:
+    """A list whose links all point at #fragments is a table of contents, not items."""
+    toc_groups = set()
+    for group in {raw.group for raw in raws}:
+        urls = [
+            link.url
+            for raw in raws
+            if raw.group == group
+            for link in _links("\n".join([raw.head, *raw.body]))
+        ]
+        if urls and all(url.startswith("#") for url in urls):
+            toc_groups.add(group)
+    return [raw for raw in raws if raw.group not in toc_groups]
+
+
+# --- the whole file ---------------------------------------------------------------------------
+
+
+def _strings(value: Any, name: str, problems: list[Problem]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.append(Problem("warning", f"'{name}' should be a list or a string, not {type(value).__name__}"))
+        return ()
+    return tuple(text for v in value if v is not None and (text := clean(str(v)).strip()))
+
+
+def parse_digest(data: bytes, path: str, *, mtime_ns: int = 0, size: int | None = None) -> Digest:
+    """Parse one digest file. Never raises on bad input: what is wrong is in `problems`."""
+    problems: list[Problem] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem("error", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line)
+        )
+        text = data.decode("utf-8", errors="replace")
+    text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
+
+    meta: dict[str, Any] = {}
+    body_start = 0
+    opener = lines[0].strip() if lines else ""
+    if opener in ("---", "+++"):
+        closers = ("---", "...") if opener == "---" else ("+++",)
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in closers), None)
+        if end is None:
+            problems.append(Problem("error", f"front matter opened with '{opener}' on line 1 is never closed", 1))
+            body_start = 1
+        else:
+            body_start = end + 1
+            loaded, problem = _load_front_matter(opener, "\n".join(lines[1:end]), 2)
+            if problem:
+                problems.append(problem)
+            elif isinstance(loaded, dict):
+                meta = loaded
+            elif loaded is not None:
+                kind = type(loaded).__name__
+                problems.append(Problem("error", f"front matter is a {kind}, not a mapping of fields", 2))
+
+    raws, h1 = _scan(lines[body_start:])
+    items = tuple(_make_item(n, raw) for n, raw in enumerate(_drop_tables_of_contents(raws), 1))
+    if not items:
+        problems.append(
+            Problem(
+                "error",
+                "no items found: expected a list of headlines such as '1. [Headline](https://…)' "
+                "or numbered headings such as '### 1. Headline'",
+            )
+        )
+
+    title = clean(str(meta.get("title") or "")).strip() or h1 or PurePath(path).stem
+    when, date_problem = _pick_date(meta, path, mtime_ns)
+    if date_problem:
+        problems.append(date_problem)
+    return Digest(
+        path=path,
+        label=clean(path),
+        title=" ".join(title.split()),
+        date=when,
+        sort_key=_timestamp(when) if when else 0.0,
+        categories=_strings(meta.get("categories"), "categories", problems),
+        tags=_strings(meta.get("tags"), "tags", problems),
+        items=items,
+        problems=tuple(problems),
+        size=len(data) if size is None else size,
+        mtime_ns=mtime_ns,
+    )
+
+
+def _pick_date(meta: dict[str, Any], path: str, mtime_ns: int) -> tuple[datetime | None, Problem | None]:
+    """The front matter's date, else the file name's, else the file's modification time."""
+    raw = meta.get("date")
+    when = to_datetime(raw)
+    if when is not None:
+        return when, None
+    named = date_from_name(path)
+    if raw is None:
+        if named is not None:
+            return named, None
+        why = "no date in the front matter or the file name"
+    else:
+        why = f"date {clean(str(raw))!r} is not an ISO 8601 date"
+    if named is not None:
+        return named, Problem("warning", f"{why}; using the date in the file name")
+    if mtime_ns:
+        return datetime.fromtimestamp(mtime_ns / 1e9), Problem("warning", f"{why}; using the file's modification time")
+    return None, Problem("warning", why)

@@ -1,0 +1,63 @@
+"""Items as Markdown text: for the detail pane and for copying. Pure functions."""
+
+from __future__ import annotations
+
+import re
+
+from digesttui.model import Digest, Item
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def escape(text: str) -> str:
+    """Plain text made safe to drop into Markdown (no markup of its own)."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def headline(item: Item) -> str:
+    title = escape(item.title)
+    return f"[{title}](<{item.url}>)" if item.url else title
+
+
+def item_markdown(digest: Digest, item: Item) -> str:
+    """The detail pane: headline, the source link in full, the summary, and where it is from."""
+    parts = []
+    if item.section:
+        parts.append(f"*{escape(item.section)}*")
+    parts.append(f"## {headline(item)}")
+    if item.url:
+        parts.append(f"Source: <{item.url}>" if "://" in item.url else f"Source: `{item.url}`")
+    if item.summary:
+        parts.append(item.summary)
+    about = [f"**{escape(digest.title)}**", digest.date_text()]
+    if digest.categories or digest.tags:
+        about.append(" · ".join(escape(c) for c in (*digest.categories, *digest.tags)))
+    parts.append("---")
+    parts.append(f"Item {item.n} of {len(digest.items)} in {' — '.join(about)}")
+    return "\n\n".join(parts)
+
+
+def item_as_markdown(item: Item) -> str:
+    """The item to paste elsewhere: its headline link and summary."""
+    return f"{headline(item)}\n\n{item.summary}".rstrip() + "\n"
+
+
+def chunks(markdown: str, size: int = 8000) -> list[str]:
+    """Split long Markdown at blank lines outside code fences into pieces of about `size`
+    characters, so that a long item can be rendered piece by piece."""
+    if len(markdown) <= size:
+        return [markdown]
+    pieces: list[str] = []
+    current: list[str] = []
+    length = 0
+    fenced = False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not line.strip() and not fenced and length >= size:
+            pieces.append("\n".join(current))
+            current, length = [], 0
+        current.append(line)
+        length += len(line) + 1
+    pieces.append("\n".join(current))
+    return pieces

@@ -1,0 +1,1 @@
+"""The Textual user interface (the only part of digest-tui that imports Textual)."""

@@ -1,0 +1,117 @@
+"""The three panes: digests, the items of the selected digest, and the selected item."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown
+
+from digesttui.model import Digest, Item
+from digesttui.render import chunks, item_markdown
+from digesttui.ui.rowlist import RowList
+
+
+class DigestList(RowList):
+    """Newest first: date and time, title, item count; a file with an error is marked ⚠."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.digests: Sequence[Digest] = ()
+        self.new_paths: set[str] = set()
+
+    def show(self, digests: Sequence[Digest], cursor: int) -> None:
+        self.digests = digests
+        self.set_count(len(digests), cursor)
+
+    def row_text(self, index: int, width: int) -> Text:
+        digest = self.digests[index]
+        when = digest.date_text()
+        text = Text(when[5:] if width < 44 else when, style=self.style("dim"), end="")
+        text.append(" ●" if digest.path in self.new_paths else "  ", style=self.style("mark"))
+        if digest.has_error:
+            name = digest.label.rsplit("/", 1)[-1]
+            text.append(f"⚠ {name}", style=self.style("error"))
+            return text
+        count = f" {len(digest.items)}"
+        text.append(digest.title)
+        text.truncate(max(0, width - len(count)), overflow="ellipsis", pad=True)
+        text.append(count, style=self.style("dim"))
+        return text
+
+
+class ItemList(RowList):
+    """Number and headline of each item of one digest."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items: Sequence[Item] = ()
+
+    def show(self, items: Sequence[Item], cursor: int) -> None:
+        self.items = items
+        self.set_count(len(items), cursor)
+
+    def row_text(self, index: int, width: int) -> Text:
+        item = self.items[index]
+        text = Text(f"{item.n:>2}. ", style=self.style("dim"), end="")
+        text.append(item.title)
+        return text
+
+
+class DetailPane(VerticalScroll, inherit_bindings=False):
+    """The selected item as Markdown.
+
+    Updates are coalesced: while one renders, only the latest request waits, so holding a key
+    down renders what the cursor stops on, not every row it passed. A long item is rendered in
+    chunks so that the screen never freezes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._wanted: tuple[Digest, Item] | None = None
+        self._shown: tuple[Digest, Item] | None = None
+        self._busy = False
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Markdown(id="markdown", open_links=False)
+
+    @property
+    def source(self) -> str:
+        return self.query_one(Markdown).source
+
+    def show(self, digest: Digest | None, item: Item | None) -> None:
+        self._wanted = (digest, item) if digest is not None and item is not None else None
+        if not self._busy:
+            self._busy = True
+            self.run_worker(self._render_wanted(), group="detail")
+
+    async def _render_wanted(self) -> None:
+        markdown = self.query_one(Markdown)
+        try:
+            while self._wanted != self._shown:
+                wanted = self._wanted
+                same_place = _place(wanted) == _place(self._shown)
+                parts = chunks(item_markdown(*wanted)) if wanted else [""]
+                await markdown.update(parts[0])
+                if not same_place:
+                    self.scroll_home(animate=False, immediate=True)
+                self._shown = wanted
+                for part in parts[1:]:
+                    if self._wanted != wanted:
+                        break
+                    await markdown.append(part)
+        finally:
+            self._busy = False
+
+
+def _place(shown: tuple[Digest, Item] | None) -> tuple[str, str] | None:
+    return (shown[0].path, shown[0].item_id(shown[1])) if shown else None

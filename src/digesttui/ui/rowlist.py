@@ -1,0 +1,133 @@
+"""A list drawn with Textual's Line API: it renders only the rows on screen, so 100,000 rows cost
+what 20 do (no widget per row, unlike ListView)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class RowList(ScrollView, can_focus=True, inherit_bindings=False):
+    """A cursor over `count` rows; subclasses say what a row shows (`row_text`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
+        Binding("g,home", "cursor_to(0)", "Top", show=False, id="list.top"),
+        Binding("G,end", "cursor_to(-1)", "Bottom", show=False, id="list.bottom"),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="list.half_page_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="list.half_page_up"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "rowlist--cursor",
+        "rowlist--dim",
+        "rowlist--mark",
+        "rowlist--error",
+    }
+    DEFAULT_CSS = """
+    RowList { overflow-x: hidden; overflow-y: auto; }
+    RowList > .rowlist--cursor { background: $block-cursor-blurred-background; }
+    RowList:focus > .rowlist--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
+    RowList > .rowlist--dim { color: $text-muted; }
+    RowList > .rowlist--mark { color: $accent; text-style: bold; }
+    RowList > .rowlist--error { color: $text-warning; }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to `index` (by key, click or `move_to`)."""
+
+        def __init__(self, row_list: RowList, index: int) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.index = index
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.count = 0
+        self.cursor = 0
+
+    # --- what subclasses provide ---
+
+    def row_text(self, index: int, width: int) -> Text:
+        raise NotImplementedError
+
+    # --- content ---
+
+    def set_count(self, count: int, cursor: int) -> None:
+        """New rows (the cursor put at `cursor`, quietly: no Highlighted message)."""
+        self.count = count
+        self.cursor = max(0, min(cursor, count - 1))
+        self.virtual_size = Size(self.scrollable_content_region.width, count)
+        self._show_cursor()
+        self.refresh()
+
+    def move_to(self, index: int) -> None:
+        if not self.count:
+            return
+        index = max(0, min(index, self.count - 1))
+        if index != self.cursor:
+            self.cursor = index
+            self._show_cursor()
+            self.refresh()
+        self.post_message(self.Highlighted(self, index))
+
+    def _show_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif height and self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    # --- keys and mouse ---
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_cursor_to(self, index: int) -> None:
+        self.move_to(index if index >= 0 else self.count - 1)
+
+    def action_half_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * max(1, self.scrollable_content_region.height // 2))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.move_to(round(self.scroll_y) + offset.y)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.count)
+        self._show_cursor()
+
+    # --- drawing ---
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_y) + y
+        base = self.rich_style
+        if index >= self.count:
+            return Strip.blank(width, base)
+        text = self.row_text(index, width)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        if index == self.cursor:
+            text.stylize(self.get_component_rich_style("rowlist--cursor"))
+        segments = list(text.render(self.app.console))
+        return Strip(Segment.apply_style(segments, base), width).simplify()
+
+    def style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"rowlist--{name}")

@@ -1,0 +1,110 @@
+"""Modal screens: the key help (`?`) and the link picker (`O` / `C`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from digesttui.model import Link
+
+_KEY_NAMES = {
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "question_mark": "?",
+    "space": "Space",
+    "enter": "Enter",
+    "home": "Home",
+    "end": "End",
+    "escape": "Esc",
+}
+_BUILT_IN = [
+    ("Tab / Shift+Tab", "Next / previous pane"),
+    ("Ctrl+P", "Command palette (themes, screenshot, quit)"),
+    ("Mouse", "Click a row to select it; the wheel scrolls"),
+]
+
+
+def key_label(keys: str) -> str:
+    names = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key.startswith("ctrl+"):
+            names.append("Ctrl+" + key[5:].upper())
+        else:
+            names.append(_KEY_NAMES.get(key, key))
+    return " / ".join(names)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, from the bindings themselves, so the list cannot drift from what the keys do."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, bindings: Sequence[Binding]) -> None:
+        super().__init__()
+        self.bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+        table.add_column(style="bold")
+        table.add_column()
+        seen = set()
+        for binding in self.bindings:
+            row = (key_label(binding.key), binding.description)
+            if row not in seen:
+                seen.add(row)
+                table.add_row(*row)
+        for row in _BUILT_IN:
+            table.add_row(*row)
+        with VerticalScroll(id="help") as scroll:
+            scroll.border_title = "Keys — Esc closes"
+            yield Static(table)
+
+
+class LinkPicker(ModalScreen[str | None]):
+    """Every link of an item with its text; chosen by number, or arrows and Enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss(None)", "Cancel", id="picker.cancel"),
+        *(Binding(str(n), f"choose({n})", f"Link {n}", show=False) for n in range(1, 10)),
+    ]
+
+    def __init__(self, links: Sequence[Link], verb: str) -> None:
+        super().__init__()
+        self.links = links
+        self.verb = verb
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for n, link in enumerate(self.links, 1):
+            prompt = Text(f"{n}. " if n < 10 else "   ")
+            prompt.append(link.text if link.text != link.url else "")
+            prompt.append(f"\n   {link.url}", style="dim")
+            options.append(Option(prompt))
+        with Vertical(id="picker") as box:
+            box.border_title = f"{self.verb.capitalize()} which link? (number, or ↑↓ and Enter; Esc cancels)"
+            yield OptionList(*options)
+
+    def action_choose(self, n: int) -> None:
+        if n <= len(self.links):
+            self.dismiss(self.links[n - 1].url)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.links[event.option_index].url)
