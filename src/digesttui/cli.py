@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true", help="report problems in the digests and exit (1 if any error)")
     mode.add_argument("--json", action="store_true", help="print the parsed digests as JSON lines, newest first")
     parser.add_argument("--poll", action="store_true", help="poll for changes (network file systems without inotify)")
-    parser.add_argument("--browser", metavar="CMD", help="command that opens links (%%s is the URL); overrides $BROWSER")
+    parser.add_argument("--browser", metavar="CMD", help="command that opens links (%%s: the URL); overrides $BROWSER")
     parser.add_argument("--no-cache", action="store_true", help="parse every file; neither read nor write the cache")
     parser.add_argument("--version", action="version", version=f"digest-tui {__version__}")
     return parser
@@ -62,8 +62,10 @@ def check(snapshot: Snapshot) -> int:
             errors += problem.level == "error"
             warnings += problem.level == "warning"
     files = len(snapshot.digests)
-    print(f"checked {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
-          f"{warnings} warning{'s' * (warnings != 1)}")
+    print(
+        f"checked {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}"
+    )
     return 1 if errors else 0
 
 

@@ -6,6 +6,7 @@ lock and the UI only ever sees immutable `Snapshot`s.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
@@ -15,7 +16,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from digesttui import __version__
 from digesttui.model import Digest, Problem
@@ -241,7 +241,7 @@ class Library:
             ):
                 return data["entries"]
             self._notice = "The parse cache was from another version; rebuilt it."
-        except Exception:  # noqa: BLE001 - any damage to the cache only costs a rebuild
+        except Exception:  # any damage to the cache only costs a rebuild
             self._notice = f"The parse cache {self._cache_path} was unreadable; rebuilt it."
         finally:
             if enabled:
@@ -256,10 +256,8 @@ class Library:
             data = {"format": CACHE_FORMAT, "version": __version__, "entries": self._entries}
             blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
             self._dirty = False
-        try:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             atomic_write(self._cache_path, blob)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed next time
 
 
 def atomic_write(path: str, data: bytes) -> None:

@@ -103,6 +103,6 @@ def system_copy(text: str) -> str | None:
         import pyperclip
 
         pyperclip.copy(text)
-    except Exception as exc:  # noqa: BLE001 - pyperclip raises many kinds when there is no clipboard
+    except Exception as exc:  # pyperclip raises many kinds when there is no clipboard
         return str(exc).split("\n")[0] or type(exc).__name__
     return None

@@ -39,20 +39,14 @@ class _NeedsYaml(Exception):
 
 
 def _fast_value(raw: str) -> Any:
-    if raw.startswith("\"") or (raw.startswith("[") and raw.endswith("]")):
+    if raw.startswith('"') or (raw.startswith("[") and raw.endswith("]")):
         value = json.loads(raw)  # YAML's double-quoted and flow forms, when they are also JSON
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             raise _NeedsYaml
         return value
     if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2 and "'" not in raw[1:-1]:
         return raw[1:-1]
-    if (
-        not raw
-        or raw[0] in "[]{}&*!|>%@`'\"#-?:,"
-        or ": " in raw
-        or " #" in raw
-        or raw.lower() in _YAML_WORDS
-    ):
+    if not raw or raw[0] in "[]{}&*!|>%@`'\"#-?:," or ": " in raw or " #" in raw or raw.lower() in _YAML_WORDS:
         raise _NeedsYaml
     return raw
 
@@ -151,7 +145,7 @@ _ANCHOR = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
 _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _EMPHASIS = re.compile(r"(\*\*|__|~~|`)(.+?)\1")
-_SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_SINGLE_EMPHASIS = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 
 
 def plain(markdown: str) -> str:
@@ -161,7 +155,7 @@ def plain(markdown: str) -> str:
     text = _AUTOLINK.sub(lambda m: m[1], text)
     for _ in range(2):
         text = _EMPHASIS.sub(lambda m: m[2], text)
-    text = _SINGLE_EMPHASIS.sub(lambda m: m[2], text)
+    text = _SINGLE_EMPHASIS.sub(lambda m: m[1] or m[2], text)
     return " ".join(text.split())
 
 
@@ -197,6 +191,7 @@ class _Raw:
     group: int = 0
     indent: int = 0
     level: int = 0
+    kind: str = ""
 
 
 def _dedent(lines: list[str]) -> str:
@@ -237,8 +232,7 @@ def _heading_text(m: re.Match[str]) -> str:
 def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
     """Find the items in body lines; also return the first `#` heading (a title, if needed)."""
     numbered_headings = any(
-        (m := _HEADING.fullmatch(line)) and len(m[1]) > 1 and _NUMBERED.fullmatch(_heading_text(m))
-        for line in lines
+        (m := _HEADING.fullmatch(line)) and len(m[1]) > 1 and _NUMBERED.fullmatch(_heading_text(m)) for line in lines
     )
     items: list[_Raw] = []
     h1 = ""
@@ -296,11 +290,12 @@ def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
             if current is not None:
                 current.body.append(line)
         elif (marker := _LIST.fullmatch(expanded)) and not inside:
-            if previous_blank and current is None:
+            kind = marker[2][-1]  # a change of bullet or of ordered delimiter starts a new list
+            if current is None or current.kind != kind:
                 group += 1
             pad = len(marker[3] or " ")
             content = indent + len(marker[2]) + (pad if pad <= 4 else 1)
-            current = _Raw((marker[4] or "").strip(), section=section, group=group, indent=content)
+            current = _Raw((marker[4] or "").strip(), section=section, group=group, indent=content, kind=kind)
             items.append(current)
         elif current is not None and (indent > 0 or not previous_blank):
             current.body.append(line)
@@ -315,12 +310,7 @@ def _drop_tables_of_contents(raws: list[_Raw]) -> list[_Raw]:
     """A list whose links all point at #fragments is a table of contents, not items."""
     toc_groups = set()
     for group in {raw.group for raw in raws}:
-        urls = [
-            link.url
-            for raw in raws
-            if raw.group == group
-            for link in _links("\n".join([raw.head, *raw.body]))
-        ]
+        urls = [link.url for raw in raws if raw.group == group for link in _links("\n".join([raw.head, *raw.body]))]
         if urls and all(url.startswith("#") for url in urls):
             toc_groups.add(group)
     return [raw for raw in raws if raw.group not in toc_groups]
@@ -349,9 +339,7 @@ def parse_digest(data: bytes, path: str, *, mtime_ns: int = 0, size: int | None 
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem("error", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line)
-        )
+        problems.append(Problem("error", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line))
         text = data.decode("utf-8", errors="replace")
     text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = text.split("\n")

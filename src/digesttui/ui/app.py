@@ -148,8 +148,10 @@ class DigestApp(App[None]):
         if snap is None:
             return
         home = os.path.expanduser("~")
-        where = "bundled samples" if self.samples else ", ".join(
-            "~" + r[len(home) :] if r.startswith(home + os.sep) else r for r in snap.roots
+        where = (
+            "bundled samples"
+            if self.samples
+            else ", ".join("~" + r[len(home) :] if r.startswith(home + os.sep) else r for r in snap.roots)
         )
         text = f"digest-tui — {where} — {len(snap.digests):,} digests, {snap.item_count:,} items"
         if not snap.complete:
@@ -278,8 +280,10 @@ class DigestApp(App[None]):
     @work(thread=True, group="clipboard", exit_on_error=False)
     def _system_copy(self, text: str, what: str, prefix: str) -> None:
         error = links.system_copy(text)
-        where = "the system clipboard and the terminal's (OSC 52)" if error is None else (
-            "the terminal's clipboard (OSC 52); no system clipboard here"
+        where = (
+            "the system clipboard and the terminal's (OSC 52)"
+            if error is None
+            else ("the terminal's clipboard (OSC 52); no system clipboard here")
         )
         self.call_from_thread(self.notify, f"{prefix}Copied {what} to {where}.", timeout=6)
 

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from digesttui.library import Library, scan
+from tests.conftest import bump_mtime, digest_text, write
+
+ONE = ("One", "https://one.example")
+TWO = ("Two", "https://two.example")
+
+
+def paths(snapshot) -> list[str]:
+    return [os.path.basename(d.path) for d in snapshot.digests]
+
+
+def test_scan_recursive_skips_hidden_and_other_files_and_symlink_loops(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "1. x")
+    write(tmp_path, "sub/deeper/b.markdown", "1. x")
+    write(tmp_path, ".hidden.md", "1. x")
+    write(tmp_path, ".git/c.md", "1. x")
+    write(tmp_path, "notes.txt", "1. x")
+    write(tmp_path, "d.md~", "1. x")
+    write(tmp_path, "e.md.swp", "1. x")
+    os.symlink(tmp_path, tmp_path / "sub" / "loop")
+    found = sorted(os.path.relpath(p, tmp_path) for p, _ in scan(str(tmp_path)))
+    assert found == ["a.md", "sub/deeper/b.markdown"]
+
+
+def test_newest_first_and_problem_files_still_listed(tmp_path: Path) -> None:
+    write(tmp_path, "old.md", digest_text("Old", "2025-01-01", ONE))
+    write(tmp_path, "new.md", digest_text("New", "2025-03-01", TWO))
+    write(tmp_path, "broken.md", b"\xff\xfe not utf8")
+    snap = Library([str(tmp_path)]).load()
+    assert [p for p in paths(snap) if p != "broken.md"] == ["new.md", "old.md"]
+    broken = next(d for d in snap.digests if d.path.endswith("broken.md"))
+    assert broken.has_error and "not valid UTF-8" in broken.problems[0].message
+    assert len(snap.digests) == 3
+
+
+def test_apply_added_modified_deleted_and_folders(tmp_path: Path) -> None:
+    lib = Library([str(tmp_path)])
+    a = write(tmp_path, "a.md", digest_text("A", "2025-01-01", ONE))
+    lib.load()
+    b = write(tmp_path, "sub/b.md", digest_text("B", "2025-02-01", ONE))
+    snap = lib.apply([str(b)])
+    assert paths(snap) == ["b.md", "a.md"]
+    a.write_text(digest_text("A2", "2025-01-01", ONE, TWO))
+    bump_mtime(a)
+    snap = lib.apply([str(a)])
+    assert [d.title for d in snap.digests] == ["B", "A2"]
+    subprocess.run(["rm", "-r", str(tmp_path / "sub")], check=True)
+    snap = lib.apply([str(tmp_path / "sub")])
+    assert paths(snap) == ["a.md"]
+
+
+def test_half_written_file_is_held_back_with_settle(tmp_path: Path) -> None:
+    lib = Library([str(tmp_path)])
+    lib.load()
+    half = write(tmp_path, "new.md", '---\ntitle: "Half')
+    snap = lib.apply([str(half)], settle=True)
+    assert snap.digests == ()
+    assert lib.due() == []
+    half.write_text(digest_text("Whole", "2025-01-01", ONE))
+    snap = lib.apply([str(half)], settle=True)
+    assert [d.title for d in snap.digests] == ["Whole"]
+    assert not snap.digests[0].problems
+
+
+def test_cache_reused_and_survives_corruption(tmp_path: Path) -> None:
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    write(docs, "a.md", digest_text("A", "2025-01-01", ONE))
+    lib = Library([str(docs)], str(cache))
+    first = lib.load()
+    lib.save()
+    (cache_file,) = cache.iterdir()
+    second = Library([str(docs)], str(cache)).load()
+    assert second.digests[0] is not first.digests[0]
+    assert second.digests == first.digests and not second.notice
+    cache_file.write_bytes(b"garbage")
+    third = Library([str(docs)], str(cache)).load()
+    assert third.digests == first.digests
+    assert "unreadable" in third.notice
+
+
+def test_cache_only_reparses_changed_files(tmp_path: Path, monkeypatch) -> None:
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    write(docs, "a.md", digest_text("A", "2025-01-01", ONE))
+    b = write(docs, "b.md", digest_text("B", "2025-01-02", ONE))
+    lib = Library([str(docs)], str(cache))
+    lib.load()
+    lib.save()
+    b.write_text(digest_text("B2", "2025-01-02", ONE))
+    bump_mtime(b)
+    parsed = []
+    import digesttui.library as library_module
+
+    real = library_module.parse_digest
+    monkeypatch.setattr(
+        library_module, "parse_digest", lambda data, path, **kw: parsed.append(path) or real(data, path, **kw)
+    )
+    snap = Library([str(docs)], str(cache)).load()
+    assert parsed == [str(b)]
+    assert [d.title for d in snap.digests] == ["B2", "A"]
+
+
+def test_reader_never_writes_to_digest_folders(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs, "a.md", digest_text("A", "2025-01-01", ONE))
+    before = sorted(p.name for p in docs.rglob("*"))
+    lib = Library([str(docs)], str(tmp_path / "cache"))
+    lib.load()
+    lib.save()
+    assert sorted(p.name for p in docs.rglob("*")) == before
+
+
+def test_model_modules_do_not_import_textual() -> None:
+    code = (
+        "import sys; import digesttui.model, digesttui.parse, digesttui.library, digesttui.links, "
+        "digesttui.render, digesttui.watch, digesttui.cli; "
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']; print(bad); assert not bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_load_reports_progress_newest_files_first(tmp_path: Path) -> None:
+    for n in range(30):
+        p = write(tmp_path, f"{n:02}.md", digest_text(f"D{n}", f"2025-01-{n + 1:02}", ONE))
+        os.utime(p, (time.time() - 1000 + n, time.time() - 1000 + n))
+    seen = []
+    snap = Library([str(tmp_path)]).load(progress=seen.append, every=0)
+    assert seen and not seen[0].complete and seen[0].total == 30
+    assert seen[0].digests[0].title == "D29"
+    assert snap.complete and len(snap.digests) == 30
