@@ -34,7 +34,16 @@ def item_markdown(digest: Digest, item: Item) -> str:
         about.append(" · ".join(escape(c) for c in (*digest.categories, *digest.tags)))
     parts.append("---")
     parts.append(f"Item {item.n} of {len(digest.items)} in {' — '.join(about)}")
+    if digest.problems:
+        parts.append(problems_markdown(digest))
     return "\n\n".join(parts)
+
+
+def problems_markdown(digest: Digest) -> str:
+    """What is wrong with a digest file, and where."""
+    lines = [f"**⚠ Problems in `{digest.label}`**", ""]
+    lines += [f"- {p.level}: {escape(p.describe())}" for p in digest.problems]
+    return "\n".join(lines)
 
 
 def item_as_markdown(item: Item) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -11,8 +12,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
 from digesttui.model import Digest, Item
-from digesttui.render import chunks, item_markdown
+from digesttui.render import chunks, item_markdown, problems_markdown
 from digesttui.ui.rowlist import RowList
+
+
+_DATE_PREFIX = re.compile(r"^\d{4}[.-]\d{2}[.-]\d{2}(?:[.-]\d{2})?\s+")
+"""A title that starts with its own date repeats the date column; the list leaves it out."""
 
 
 class DigestList(RowList):
@@ -37,7 +42,7 @@ class DigestList(RowList):
             text.append(f"⚠ {name}", style=self.style("error"))
             return text
         count = f" {len(digest.items)}"
-        text.append(digest.title)
+        text.append(_DATE_PREFIX.sub("", digest.title) or digest.title)
         text.truncate(max(0, width - len(count)), overflow="ellipsis", pad=True)
         text.append(count, style=self.style("dim"))
         return text
@@ -77,8 +82,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._wanted: tuple[Digest, Item] | None = None
-        self._shown: tuple[Digest, Item] | None = None
+        self._wanted: tuple[Digest, Item | None] | None = None
+        self._shown: tuple[Digest, Item | None] | None = None
         self._busy = False
 
     def compose(self):  # type: ignore[no-untyped-def]
@@ -89,7 +94,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         return self.query_one(Markdown).source
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
-        self._wanted = (digest, item) if digest is not None and item is not None else None
+        self._wanted = (digest, item) if digest is not None else None
         if not self._busy:
             self._busy = True
             self.run_worker(self._render_wanted(), group="detail")
@@ -100,7 +105,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
             while self._wanted != self._shown:
                 wanted = self._wanted
                 same_place = _place(wanted) == _place(self._shown)
-                parts = chunks(item_markdown(*wanted)) if wanted else [""]
+                parts = chunks(_markdown(wanted))
                 await markdown.update(parts[0])
                 if not same_place:
                     self.scroll_home(animate=False, immediate=True)
@@ -113,5 +118,15 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
             self._busy = False
 
 
-def _place(shown: tuple[Digest, Item] | None) -> tuple[str, str] | None:
-    return (shown[0].path, shown[0].item_id(shown[1])) if shown else None
+def _place(shown: tuple[Digest, Item | None] | None) -> tuple[str, str] | None:
+    if shown is None:
+        return None
+    digest, item = shown
+    return digest.path, digest.item_id(item) if item else ""
+
+
+def _markdown(shown: tuple[Digest, Item | None] | None) -> str:
+    if shown is None:
+        return ""
+    digest, item = shown
+    return item_markdown(digest, item) if item else problems_markdown(digest)

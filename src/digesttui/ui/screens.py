@@ -72,6 +72,7 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(*row)
         for row in _BUILT_IN:
             table.add_row(*row)
+        self.table = table
         with VerticalScroll(id="help") as scroll:
             scroll.border_title = "Keys — Esc closes"
             yield Static(table)

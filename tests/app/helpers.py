@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from digesttui.ui.app import DigestApp
+from digesttui.ui.panes import DetailPane, DigestList, ItemList
+
+
+async def wait_for(pilot: Pilot, predicate: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await pilot.pause(0.05)
+
+
+def visible_rows(widget: DigestList | ItemList) -> list[str]:
+    """The rows as drawn on screen (the Line API's output), trailing blanks dropped."""
+    return [widget.render_line(y).text.rstrip() for y in range(widget.scrollable_content_region.height)
+            if round(widget.scroll_y) + y < widget.count]
+
+
+def panes(app: DigestApp) -> tuple[DigestList, ItemList, DetailPane]:
+    return app.query_one(DigestList), app.query_one(ItemList), app.query_one(DetailPane)
+
+
+async def settled(pilot: Pilot) -> None:
+    """Wait until the detail pane shows what the cursor is on."""
+    detail = pilot.app.query_one(DetailPane)
+    await wait_for(pilot, lambda: not detail._busy and detail._shown == detail._wanted, what="detail")
+    await pilot.pause()
+
+
+def header(app: DigestApp) -> str:
+    return str(app.query_one("#header").render())

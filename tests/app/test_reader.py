@@ -1,0 +1,197 @@
+"""What each pane shows, driven from the keyboard and mouse (Textual's pilot)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digesttui.cli import choose_roots
+from digesttui.ui.app import DigestApp
+from digesttui.ui.screens import HelpScreen
+from tests.app.helpers import header, panes, settled, visible_rows, wait_for
+from tests.conftest import digest_text, write
+
+
+def sample_app(**kw) -> DigestApp:
+    roots, samples = choose_roots([], {})
+    return DigestApp(roots, samples=samples, watch=False, **kw)
+
+
+async def test_start_shows_newest_digest_first_item_and_focus() -> None:
+    app = sample_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        await settled(pilot)
+        digests, items, detail = panes(app)
+        assert app.focused is digests
+        rows = visible_rows(digests)
+        assert len(rows) == 6
+        assert rows[0].startswith("12-19 20:00  Evening notes") and rows[0].endswith("3")
+        assert rows[-1].startswith("12-17 16:00  过去4小时")
+        assert visible_rows(items)[0].startswith(" 1. Sample: an open speech model adds")
+        assert "## [Sample: an open speech model adds twelve languages]" in detail.source
+        assert "Source: <https://example.com/speech/twelve-languages>" in detail.source
+        text = header(app)
+        assert "bundled samples" in text and "6 digests" in text and "24 items" in text
+
+
+async def test_moving_cursors_updates_the_panes_to_the_right() -> None:
+    app = sample_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        digests, items, detail = panes(app)
+        await pilot.press("G")
+        await settled(pilot)
+        assert app.digest is not None and app.digest.title.startswith("2025.12.17.16")
+        assert visible_rows(items)[0].startswith(" 1. 示例：开源社区发布轻量级代码模型")
+        assert "示例：开源社区发布轻量级代码模型" in detail.source
+        await pilot.press("k", "k", "k")  # up to the reference digest? no: 3 up from the oldest
+        await pilot.press("g", "j", "j", "j", "j")  # the reference digest is fifth, newest first
+        await settled(pilot)
+        assert app.digest is not None and app.digest.title.startswith("2025.12.17.20")
+        await pilot.press("enter")
+        assert app.focused is items
+        await pilot.press("j", "down")
+        await settled(pilot)
+        assert app.item is not None and app.item.n == 3
+        assert "小米MiMo-V2-Flash开源MoE模型发布" in detail.source
+        assert "2025.12.17.20 过去4小时全球AI发生了什么？" in detail.source
+        assert "AI模型 · 行业动态 · 技术发布" in detail.source
+        await pilot.press("G")
+        await settled(pilot)
+        assert app.item is not None and app.item.n == 8
+
+
+async def test_pane_keys_tab_h_l_enter() -> None:
+    app = sample_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        digests, items, detail = panes(app)
+        await pilot.press("l")
+        assert app.focused is items
+        await pilot.press("l")
+        assert detail in (app.focused, *(app.focused.ancestors if app.focused else ()))
+        await pilot.press("h", "h")
+        assert app.focused is digests
+        await pilot.press("tab")
+        assert app.focused is items
+        await pilot.press("shift+tab")
+        assert app.focused is digests
+        await pilot.press("right", "left")
+        assert app.focused is digests
+
+
+async def test_section_is_shown_for_heading_items() -> None:
+    app = sample_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        await pilot.press("j", "l", "G")
+        await settled(pilot)
+        assert app.item is not None and app.item.title == "示例：用更少的数据做指令微调"
+        assert panes(app)[2].source.startswith("*📄 论文精选*")
+
+
+async def test_space_and_page_keys_scroll_the_detail(tmp_path: Path) -> None:
+    long_summary = "\n\n".join(f"Paragraph {n} of a long summary." for n in range(80))
+    write(tmp_path, "long.md", f"---\ntitle: Long\ndate: 2025-01-01\n---\n1. [Long](https://l.example)\n\n" +
+          "\n".join("   " + line for line in long_summary.splitlines()) + "\n")
+    app = DigestApp([str(tmp_path)], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        await settled(pilot)
+        detail = panes(app)[2]
+        assert detail.scroll_y == 0
+        await pilot.press("space")
+        await pilot.pause()
+        first = detail.scroll_y
+        assert first > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert detail.scroll_y > first
+        await pilot.press("pageup", "pageup")
+        await pilot.pause()
+        assert detail.scroll_y == 0
+
+
+async def test_mouse_click_selects_a_row() -> None:
+    app = sample_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        digests, items, _ = panes(app)
+        await pilot.click(items, offset=(5, 3))  # the border is row 0: the fourth item... offset is in widget space
+        await settled(pilot)
+        assert app.item is not None and app.item.n == 3
+        await pilot.click(digests, offset=(5, 2))
+        await settled(pilot)
+        assert app.digest is not None and app.digest.title.startswith("2025.12.19.09")
+
+
+async def test_help_screen_lists_every_key() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table_text = _render_text(app.screen.table)
+        for needle in ["j / ↓", "k / ↑", "g / Home", "G / End", "h / ←", "l / →", "Enter", "Space / PgDn",
+                       "o", "Open link", "c / y", "Copy link", "O", "C", "Y", "r", "Reload", "q", "Quit",
+                       "Tab / Shift+Tab"]:
+            assert needle in table_text, needle
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+def _render_text(renderable) -> str:
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(file=StringIO(), width=200)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+async def test_error_file_is_marked_and_explained(tmp_path: Path) -> None:
+    write(tmp_path, "2025-01-02.md", digest_text("Good", "2025-01-02", ("G", "https://g.example")))
+    write(tmp_path, "2025-01-01-bad.md", "---\ntitle: [unclosed\n---\nno items here\n")
+    app = DigestApp([str(tmp_path)], watch=False)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        digests, items, detail = panes(app)
+        rows = visible_rows(digests)
+        assert "⚠ 2025-01-01-bad.md" in rows[1]
+        await pilot.press("j")
+        await settled(pilot)
+        assert "front matter is not valid YAML" in detail.source
+        assert "2025-01-01-bad.md" in detail.source
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 50)])
+async def test_every_pane_is_visible_from_80x24(size: tuple[int, int]) -> None:
+    app = sample_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        await settled(pilot)
+        for pane in panes(app):
+            region = pane.region
+            assert region.width >= 20 and region.height >= 5, (pane, region)
+            assert region.right <= size[0] and region.bottom <= size[1] - 1
+        assert len(visible_rows(panes(app)[0])) >= 3
+
+
+async def test_ten_thousand_rows_do_not_mount_widgets() -> None:
+    from digesttui.ui.panes import DigestList
+
+    app = sample_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        digests = app.query_one(DigestList)
+        many = list(app.snapshot.digests) * 2000
+        digests.show(many, 0)
+        await pilot.press("G")
+        await pilot.pause()
+        assert digests.cursor == len(many) - 1
+        assert len(digests.children) == 0
+        assert visible_rows(digests)[-1]
