@@ -19,8 +19,11 @@ async def wait_for(pilot: Pilot, predicate: Callable[[], object], timeout: float
 
 def visible_rows(widget: DigestList | ItemList) -> list[str]:
     """The rows as drawn on screen (the Line API's output), trailing blanks dropped."""
-    return [widget.render_line(y).text.rstrip() for y in range(widget.scrollable_content_region.height)
-            if round(widget.scroll_y) + y < widget.count]
+    return [
+        widget.render_line(y).text.rstrip()
+        for y in range(widget.scrollable_content_region.height)
+        if round(widget.scroll_y) + y < widget.count
+    ]
 
 
 def panes(app: DigestApp) -> tuple[DigestList, ItemList, DetailPane]:

@@ -40,7 +40,7 @@ async def test_moving_cursors_updates_the_panes_to_the_right() -> None:
     app = sample_app()
     async with app.run_test(size=(150, 40)) as pilot:
         await wait_for(pilot, lambda: app.loaded)
-        digests, items, detail = panes(app)
+        _digests, items, detail = panes(app)
         await pilot.press("G")
         await settled(pilot)
         assert app.digest is not None and app.digest.title.startswith("2025.12.17.16")
@@ -94,8 +94,13 @@ async def test_section_is_shown_for_heading_items() -> None:
 
 async def test_space_and_page_keys_scroll_the_detail(tmp_path: Path) -> None:
     long_summary = "\n\n".join(f"Paragraph {n} of a long summary." for n in range(80))
-    write(tmp_path, "long.md", f"---\ntitle: Long\ndate: 2025-01-01\n---\n1. [Long](https://l.example)\n\n" +
-          "\n".join("   " + line for line in long_summary.splitlines()) + "\n")
+    write(
+        tmp_path,
+        "long.md",
+        "---\ntitle: Long\ndate: 2025-01-01\n---\n1. [Long](https://l.example)\n\n"
+        + "\n".join("   " + line for line in long_summary.splitlines())
+        + "\n",
+    )
     app = DigestApp([str(tmp_path)], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.loaded)
@@ -135,9 +140,28 @@ async def test_help_screen_lists_every_key() -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         table_text = _render_text(app.screen.table)
-        for needle in ["j / ↓", "k / ↑", "g / Home", "G / End", "h / ←", "l / →", "Enter", "Space / PgDn",
-                       "o", "Open link", "c / y", "Copy link", "O", "C", "Y", "r", "Reload", "q", "Quit",
-                       "Tab / Shift+Tab"]:
+        for needle in [
+            "j / ↓",
+            "k / ↑",
+            "g / Home",
+            "G / End",
+            "h / ←",
+            "l / →",
+            "Enter",
+            "Space / PgDn",
+            "o",
+            "Open link",
+            "c / y",
+            "Copy link",
+            "O",
+            "C",
+            "Y",
+            "r",
+            "Reload",
+            "q",
+            "Quit",
+            "Tab / Shift+Tab",
+        ]:
             assert needle in table_text, needle
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -159,7 +183,7 @@ async def test_error_file_is_marked_and_explained(tmp_path: Path) -> None:
     app = DigestApp([str(tmp_path)], watch=False)
     async with app.run_test(size=(150, 40)) as pilot:
         await wait_for(pilot, lambda: app.loaded)
-        digests, items, detail = panes(app)
+        digests, _items, detail = panes(app)
         rows = visible_rows(digests)
         assert "⚠ 2025-01-01-bad.md" in rows[1]
         await pilot.press("j")

@@ -86,7 +86,10 @@ def test_system_copy_never_raises(monkeypatch) -> None:
 
 
 def test_item_markdown_has_headline_source_summary_and_digest() -> None:
-    text = '---\ntitle: "D [x]"\ndate: 2025-01-02T03:04:00\ncategories: [c1]\n---\n1. [H*i*](https://h.example)\n   **bold** sum\n'
+    text = (
+        '---\ntitle: "D [x]"\ndate: 2025-01-02T03:04:00\ncategories: [c1]\n---\n'
+        "1. [H*i*](https://h.example)\n   **bold** sum\n"
+    )
     digest = parse_digest(text.encode(), "/d.md")
     md = item_markdown(digest, digest.items[0])
     assert "## [Hi](<https://h.example>)" in md

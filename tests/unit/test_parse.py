@@ -57,7 +57,10 @@ def test_yaml_that_needs_the_full_parser() -> None:
 
 
 def test_bom_and_crlf() -> None:
-    text = '\ufeff---\r\ntitle: "CRLF"\r\ndate: 2025-01-01\r\n---\r\n\r\n1.  [A](https://a.example)\r\n    Sum\r\n    mary\r\n'
+    text = (
+        '\ufeff---\r\ntitle: "CRLF"\r\ndate: 2025-01-01\r\n---\r\n\r\n'
+        "1.  [A](https://a.example)\r\n    Sum\r\n    mary\r\n"
+    )
     d = parse(text)
     assert d.problems == ()
     assert d.title == "CRLF"

@@ -6,15 +6,19 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from markdown_it.token import Token
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content, Span
+from textual.style import Style
 from textual.widgets import Markdown
+from textual.widgets.markdown import MarkdownBlock
 
+from digesttui import links
 from digesttui.model import Digest, Item
 from digesttui.render import chunks, item_markdown, problems_markdown
 from digesttui.ui.rowlist import RowList
-
 
 _DATE_PREFIX = re.compile(r"^\d{4}[.-]\d{2}[.-]\d{2}(?:[.-]\d{2})?\s+")
 """A title that starts with its own date repeats the date column; the list leaves it out."""
@@ -66,6 +70,39 @@ class ItemList(RowList):
         return text
 
 
+_CLICK_LINK = re.compile(r"link\((?P<href>'[^'\\]*'|\"[^\"\\]*\")\)")
+
+
+def _with_hyperlinks(content: Content) -> Content:
+    """Make the http(s) links of rendered Markdown terminal hyperlinks (OSC 8) too.
+
+    Only http(s): the terminal opens an OSC 8 link itself, past the app's link policy."""
+    extra = []
+    for span in content.spans:
+        style = span.style
+        click = style.meta.get("@click", "") if isinstance(style, Style) else ""
+        m = _CLICK_LINK.fullmatch(click) if isinstance(click, str) else None
+        if m and links.refusal(href := m["href"][1:-1]) is None:
+            extra.append(Span(span.start, span.end, Style(link=href)))
+    return content.add_spans(extra) if extra else content
+
+
+class LinkedMarkdown(Markdown):
+    """Textual's Markdown (links clickable in the app) whose web links are also OSC 8 hyperlinks."""
+
+    _blocks: ClassVar[dict[type[MarkdownBlock], type[MarkdownBlock]]] = {}
+
+    def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
+        base = super().get_block_class(block_name)
+        if base not in self._blocks:
+
+            def to_content(block: MarkdownBlock, token: Token) -> Content:
+                return _with_hyperlinks(base._token_to_content(block, token))
+
+            self._blocks[base] = type(base.__name__, (base,), {"_token_to_content": to_content})
+        return self._blocks[base]
+
+
 class DetailPane(VerticalScroll, inherit_bindings=False):
     """The selected item as Markdown.
 
@@ -87,7 +124,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self._busy = False
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Markdown(id="markdown", open_links=False)
+        yield LinkedMarkdown(id="markdown", open_links=False)
 
     @property
     def source(self) -> str:

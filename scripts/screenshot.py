@@ -1,0 +1,29 @@
+"""Make docs/screenshot.svg with the app's own screenshot feature (App.save_screenshot)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from digesttui.cli import choose_roots
+from digesttui.ui.app import DigestApp
+from digesttui.ui.panes import DetailPane
+
+
+async def main(out: Path) -> None:
+    roots, samples = choose_roots([], {})
+    app = DigestApp(roots, samples=samples, watch=False)
+    async with app.run_test(size=(150, 34)) as pilot:
+        while not app.loaded:
+            await pilot.pause(0.05)
+        await pilot.press("j", "j", "j", "j", "l", "j", "j")
+        detail = app.query_one(DetailPane)
+        while detail._busy or detail._shown != detail._wanted:
+            await pilot.pause(0.05)
+        await pilot.pause(0.3)
+        app.save_screenshot(filename=out.name, path=str(out.parent))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.svg").resolve()))

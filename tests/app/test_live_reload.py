@@ -1,0 +1,138 @@
+"""Digests that appear, change, move or vanish while the reader runs (real files, real watcher)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from digesttui.ui.app import DigestApp
+from tests.app.helpers import header, panes, settled, visible_rows, wait_for
+from tests.conftest import bump_mtime, digest_text, write
+
+A = ("Alpha", "https://a.example")
+B = ("Beta", "https://b.example")
+C = ("Gamma", "https://c.example")
+
+
+def titles(app: DigestApp) -> list[str]:
+    return [d.title for d in app.snapshot.digests] if app.snapshot else []
+
+
+async def start(pilot, app: DigestApp) -> None:
+    await wait_for(pilot, lambda: app.loaded, what="load")
+    await wait_for(pilot, lambda: any(w.name == "watch_library" for w in app.workers), what="watcher")
+    await pilot.pause(0.3)  # inotify watches in place
+
+
+async def test_create_modify_rename_delete(tmp_path: Path) -> None:
+    write(tmp_path, "2025-01-01.md", digest_text("First", "2025-01-01", A, B, C))
+    app = DigestApp([str(tmp_path)])
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        digests, _items, detail = panes(app)
+        await pilot.press("l", "j")  # the reader is on item 2 of "First"
+        await settled(pilot)
+        assert app.item is not None and app.item.title == "Beta"
+
+        write(tmp_path, "2025-02-01.md", digest_text("Second", "2025-02-01", A))
+        await wait_for(pilot, lambda: titles(app) == ["Second", "First"], what="created file")
+        await settled(pilot)
+        assert app.digest is not None and app.digest.title == "First"  # kept its place
+        assert app.item is not None and app.item.title == "Beta"
+        assert digests.cursor == 1
+        assert "●" in visible_rows(digests)[0]  # marked new until viewed
+        assert "1 new digest" in " ".join(str(n.message) for n in app._notifications)
+        assert "2 digests" in header(app)
+
+        # modified: a new item before ours; the same story (by URL) stays selected
+        first = tmp_path / "2025-01-01.md"
+        first.write_text(digest_text("First v2", "2025-01-01", C, A, B))
+        bump_mtime(first)
+        await wait_for(pilot, lambda: "First v2" in titles(app), what="modified file")
+        await settled(pilot)
+        assert app.item is not None and app.item.title == "Beta" and app.item.n == 3
+        assert "First v2" in detail.source
+
+        # renamed into place (an atomic writer: temp file, then rename)
+        tmp = write(tmp_path, ".2025-03-01.md.tmp", digest_text("Third", "2025-03-01", A))
+        os.rename(tmp, tmp_path / "2025-03-01.md")
+        await wait_for(pilot, lambda: titles(app) == ["Third", "Second", "First v2"], what="renamed file")
+
+        # the selected digest deleted: the selection moves to its neighbour
+        await pilot.press("h", "G")
+        await settled(pilot)
+        os.remove(first)
+        await wait_for(pilot, lambda: titles(app) == ["Third", "Second"], what="deleted file")
+        await settled(pilot)
+        assert app.digest is not None and app.digest.title == "Second"
+        assert "●" not in visible_rows(digests)[1]  # viewed now
+
+
+async def test_half_written_file_leaves_no_error(tmp_path: Path) -> None:
+    app = DigestApp([str(tmp_path)])
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        path = tmp_path / "2025-01-01.md"
+        whole = digest_text("Whole", "2025-01-01", A, B).encode()
+        with open(path, "wb") as f:
+            f.write(whole[:20])  # '---\ntitle: "Whole"\n' cut in the front matter
+            f.flush()
+            await pilot.pause(0.4)
+            assert not any(d.has_error for d in app.snapshot.digests)
+            f.write(whole[20:])
+        await wait_for(pilot, lambda: titles(app) == ["Whole"], what="completed file")
+        await pilot.pause(1.5)
+        assert not app.snapshot.digests[0].problems
+        assert len(app.snapshot.digests[0].items) == 2
+
+
+async def test_root_created_after_start_and_recreated(tmp_path: Path) -> None:
+    root = tmp_path / "later" / "digests"
+    app = DigestApp([str(root)])
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        assert "waiting for" in header(app) and str(root) in header(app)
+        write(root, "2025-01-01.md", digest_text("Arrived", "2025-01-01", A))
+        await wait_for(pilot, lambda: titles(app) == ["Arrived"], timeout=10, what="root appears")
+        assert "waiting" not in header(app)
+        shutil.rmtree(root)
+        await wait_for(pilot, lambda: titles(app) == [], timeout=10, what="root removed")
+        assert "waiting for" in header(app)
+        write(root, "2025-01-02.md", digest_text("Again", "2025-01-02", A))
+        await wait_for(pilot, lambda: titles(app) == ["Again"], timeout=10, what="root re-created")
+
+
+async def test_burst_of_200_files_is_one_update(tmp_path: Path) -> None:
+    app = DigestApp([str(tmp_path)])
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        seen: list[int] = []
+        original = app.on_digest_app_library_changed
+
+        def counting(message) -> None:
+            seen.append(len(message.snapshot.digests))
+            original(message)
+
+        app.on_digest_app_library_changed = counting  # type: ignore[method-assign]
+        staging = tmp_path.parent / (tmp_path.name + "-staging")
+        for n in range(200):
+            write(staging, f"2025-01-01-{n:03}.md", digest_text(f"D{n}", f"2025-01-01T{n % 24:02}:{n % 60:02}:00", A))
+        for path in staging.iterdir():
+            shutil.copy2(path, tmp_path / path.name)
+        await wait_for(pilot, lambda: len(titles(app)) == 200, what="burst")
+        await pilot.pause(0.5)
+        assert len(seen) <= 3, seen  # one batch, maybe split once by the debounce window
+        assert "1 new digest" not in " ".join(str(n.message) for n in app._notifications)
+
+
+async def test_r_reloads_by_hand(tmp_path: Path) -> None:
+    write(tmp_path, "2025-01-01.md", digest_text("One", "2025-01-01", A))
+    app = DigestApp([str(tmp_path)], watch=False)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        write(tmp_path, "2025-01-02.md", digest_text("Two", "2025-01-02", A))
+        await pilot.pause(0.3)
+        assert titles(app) == ["One"]
+        await pilot.press("r")
+        await wait_for(pilot, lambda: titles(app) == ["Two", "One"], what="reload")

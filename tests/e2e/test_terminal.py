@@ -1,0 +1,140 @@
+"""The installed `digest-tui` in a real pseudo-terminal: what reaches the terminal."""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import os
+import pty
+import select
+import shutil
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write
+
+pytestmark = pytest.mark.e2e
+
+
+def executable() -> str:
+    found = shutil.which("digest-tui", path=os.path.dirname(sys.executable)) or shutil.which("digest-tui")
+    if not found:
+        pytest.fail("digest-tui is not installed (pip install -e '.[test]')")
+    return found
+
+
+class Terminal:
+    def __init__(self, *args: str, env: dict[str, str] | None = None, size=(120, 36)) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: the real program on the pty
+            full = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", **(env or {})}
+            os.execve(executable(), ["digest-tui", *args], full)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.output = b""
+
+    def read(self, seconds: float) -> bytes:
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                self.output += chunk
+        return self.output
+
+    def wait_for(self, needle: bytes, timeout: float = 15) -> None:
+        end = time.monotonic() + timeout
+        while needle not in self.output:
+            if time.monotonic() > end:
+                raise AssertionError(f"{needle!r} never reached the terminal; got {self.output[-2000:]!r}")
+            self.read(0.1)
+
+    def press(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def exit_code(self, timeout: float = 10) -> int:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.read(0.1)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                os.close(self.fd)
+                return os.waitstatus_to_exitcode(status)
+        os.kill(self.pid, 9)
+        raise AssertionError("digest-tui did not exit")
+
+
+def test_samples_in_a_real_terminal_and_q_quits() -> None:
+    term = Terminal()
+    term.wait_for(b"bundled samples")
+    term.wait_for(b"Evening notes")
+    term.wait_for(b"Sample: an open speech model")
+    term.wait_for(b"Digests")
+    term.press("q")
+    assert term.exit_code() == 0
+
+
+def test_osc52_reaches_the_terminal_and_digests_cannot_send_their_own(tmp_path: Path) -> None:
+    evil_osc52 = "\x1b]52;c;" + base64.b64encode(b"rm -rf ~").decode() + "\x07"
+    write(
+        tmp_path,
+        "2025-01-01.md",
+        f'---\ntitle: "Evil \x1b]0;pwned-title\x07 digest"\ndate: 2025-01-01\n---\n'
+        f"1. [Headline \x9b31m here\x1b\\](https://story.example/1)\n"
+        f"   Summary {evil_osc52} text \x1b]0;pwned-title\x07\n",
+    )
+    term = Terminal(str(tmp_path), env={"SSH_CONNECTION": "1 2 3 4"})
+    term.wait_for(b"Headline")
+    term.press("c")
+    expected = b"\x1b]52;c;" + base64.b64encode(b"https://story.example/1")
+    term.wait_for(expected)
+    term.wait_for(b"Copied")
+    assert b"\x1b]0;pwned-title" not in term.output
+    assert b"\x1b]52;c;" + base64.b64encode(b"rm -rf ~") not in term.output  # shown as text at most
+    term.press("q")
+    assert term.exit_code() == 0
+
+
+def test_links_in_the_detail_pane_are_terminal_hyperlinks() -> None:
+    term = Terminal(size=(160, 40))
+    term.wait_for(b"Sample: an open speech model")
+    term.wait_for(b"\x1b]8;")
+    assert b"https://example.com/speech/twelve-languages" in term.output
+    term.press("q")
+    assert term.exit_code() == 0
+
+
+def test_check_and_json_from_the_command_line(tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    run = [executable()]
+    ok = subprocess.run([*run, "--check"], capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.strip().endswith("0 errors, 0 warnings")
+    write(tmp_path, "bad.md", "---\ntitle: x\n")
+    bad = subprocess.run([*run, "--check", str(tmp_path)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert f"{tmp_path}/bad.md: error: line 1: front matter opened with '---' on line 1 is never closed" in bad.stdout
+    missing = subprocess.run([*run, "--check", str(tmp_path / "nope")], capture_output=True, text=True)
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr
+    lines = subprocess.run([*run, "--json"], capture_output=True, text=True, check=True).stdout.splitlines()
+    first = json.loads(lines[0])
+    assert set(first) == {"path", "title", "date", "categories", "tags", "items", "problems"}
+    assert first["items"][0]["n"] == 1 and first["items"][0]["url"].startswith("https://")
+    dates = [json.loads(line)["date"] for line in lines]
+    assert len(dates) == 6
+    version = subprocess.run([*run, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("digest-tui ")
+    usage = subprocess.run([*run, "--bogus"], capture_output=True, text=True)
+    assert usage.returncode == 2 and usage.stderr.count("\n") == 1
+    no_tty = subprocess.run(run, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert no_tty.returncode == 2 and "needs a terminal" in no_tty.stderr and "Traceback" not in no_tty.stderr
