@@ -8,7 +8,7 @@ from pathlib import Path
 
 from digesttui.cli import choose_roots
 from digesttui.ui.app import DigestApp
-from digesttui.ui.panes import DetailPane
+from digesttui.ui.detail import DetailPane
 
 
 async def main(out: Path) -> None:
@@ -19,7 +19,7 @@ async def main(out: Path) -> None:
             await pilot.pause(0.05)
         await pilot.press("j", "j", "j", "j", "l", "j", "j")
         detail = app.query_one(DetailPane)
-        while detail._busy or detail._shown != detail._wanted:
+        while not detail.settled:
             await pilot.pause(0.05)
         await pilot.pause(0.3)
         app.save_screenshot(filename=out.name, path=str(out.parent))

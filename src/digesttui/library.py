@@ -19,13 +19,12 @@ from dataclasses import dataclass, replace
 
 from digesttui import __version__
 from digesttui.model import Digest, Problem
-from digesttui.parse import parse_digest
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 def is_digest_name(name: str) -> bool:
@@ -75,6 +74,8 @@ def scan(root: str) -> Iterator[tuple[str, os.stat_result]]:
 
 def read_digest(path: str, st: os.stat_result | None = None) -> Digest:
     """Read and parse one file; a file that cannot be read is a digest with an error."""
+    from digesttui.parse import parse_digest  # YAML and friends: loaded with the first digest
+
     try:
         with open(path, "rb") as f:
             data = f.read()

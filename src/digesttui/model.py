@@ -1,16 +1,15 @@
-"""The data digest-tui shows: frozen dataclasses, no I/O, no Textual."""
+"""The data digest-tui shows: immutable values (named tuples and a frozen dataclass), no I/O, no Textual."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 Level = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong with a digest file, as a value (the parser never raises)."""
 
     level: Level
@@ -21,15 +20,14 @@ class Problem:
         return f"line {self.line}: {self.message}" if self.line else self.message
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     text: str
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One news item of a digest."""
+class Item(NamedTuple):
+    """One news item of a digest. (Named tuples: a cache of 80,000 loads several times faster
+    than it would as dataclasses.)"""
 
     n: int
     """Its number in display order, from 1."""
@@ -41,9 +39,6 @@ class Item:
     """Markdown."""
     section: str = ""
     """The unnumbered heading the item stands under, if any."""
-
-    def search_text(self) -> str:
-        return f"{self.title}\n{self.summary}".casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +71,10 @@ class Digest:
         if self.date is None:
             return "????-??-?? ??:??"
         return self.date.strftime("%Y-%m-%d %H:%M")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt by the constructor: much faster to unpickle than dataclasses' own __setstate__.
+        return (Digest, tuple(getattr(self, f) for f in self.__slots__))
 
     def item_id(self, item: Item) -> str:
         """A stable id for read marks: the item's URL, else digest + headline."""

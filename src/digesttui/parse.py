@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -134,10 +135,11 @@ def _timestamp(when: datetime) -> float:
 
 _BRACKETS = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
 _TARGET = r"\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-_LINK = re.compile(r"(?<!!)" + _BRACKETS + _TARGET)
+# No look-behind in front: it would cost these patterns their fast scan for the first character.
+_LINK = re.compile(_BRACKETS + _TARGET)
 _IMAGE = re.compile(r"!" + _BRACKETS + _TARGET)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
-_BARE_URL = re.compile(r"(?<![(<\[\w/])https?://[^\s<>()\[\]\"']+", re.IGNORECASE)
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"']+")
 _LIST = re.compile(r"( {0,3})(\d{1,9}[.)]|[-*+])(?:([ \t]+)(.*))?")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
 _NUMBERED = re.compile(r"(\d{1,4})(?:[.)][ \t]+|、[ \t]*)(.+)")
@@ -148,8 +150,13 @@ _EMPHASIS = re.compile(r"(\*\*|__|~~|`)(.+?)\1")
 _SINGLE_EMPHASIS = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 
 
+_MARKUP = re.compile(r"[\[*_`~<]")
+
+
 def plain(markdown: str) -> str:
     """Inline Markdown to plain text: links to their text, emphasis and code marks dropped."""
+    if not _MARKUP.search(markdown):
+        return " ".join(markdown.split())
     text = _IMAGE.sub(lambda m: m[1], markdown)
     text = _LINK.sub(lambda m: m[1], text)
     text = _AUTOLINK.sub(lambda m: m[1], text)
@@ -159,15 +166,16 @@ def plain(markdown: str) -> str:
     return " ".join(text.split())
 
 
-def _links(markdown: str) -> list[Link]:
+_NOT_BARE = frozenset("(<[/=_") | frozenset(string.ascii_letters + string.digits)
+
+
+def _links(*parts: str) -> list[Link]:
+    """Every link in the parts, in order, once each."""
     found: list[tuple[int, Link]] = []
-    for m in _LINK.finditer(markdown):
-        found.append((m.start(), Link(plain(m[1]) or m[2], m[2])))
-    for m in _AUTOLINK.finditer(markdown):
-        found.append((m.start(), Link(m[1], m[1])))
-    for m in _BARE_URL.finditer(markdown):
-        url = m[0].rstrip(".,;:!?。，；：！？、）》」")
-        found.append((m.start(), Link(url, url)))
+    offset = 0
+    for part in parts:
+        found.extend(_links_in(part, offset))
+        offset += len(part) + 1
     seen: set[str] = set()
     links = []
     for _, link in sorted(found, key=lambda pair: pair[0]):
@@ -175,6 +183,22 @@ def _links(markdown: str) -> list[Link]:
             seen.add(link.url)
             links.append(link)
     return links
+
+
+def _links_in(markdown: str, offset: int) -> list[tuple[int, Link]]:
+    found: list[tuple[int, Link]] = []
+    if "](" in markdown:
+        for m in _LINK.finditer(markdown):
+            if m.start() == 0 or markdown[m.start() - 1] != "!":  # else an image, not a link
+                found.append((offset + m.start(), Link(plain(m[1]) or m[2], m[2])))
+    if "://" in markdown:
+        for m in _AUTOLINK.finditer(markdown):
+            found.append((offset + m.start(), Link(m[1], m[1])))
+        for m in _BARE_URL.finditer(markdown):
+            if markdown[m.start() - 1 : m.start()] not in _NOT_BARE:  # inside a link or a word
+                url = m[0].rstrip(".,;:!?。，；：！？、）》」")
+                found.append((offset + m.start(), Link(url, url)))
+    return found
 
 
 def _is_web(url: str) -> bool:
@@ -195,6 +219,8 @@ class _Raw:
 
 
 def _dedent(lines: list[str]) -> str:
+    if len(lines) == 1:
+        return lines[0].strip()
     lines = [line.expandtabs(4).rstrip() for line in lines]
     while lines and not lines[0]:
         lines.pop(0)
@@ -219,7 +245,9 @@ def _make_item(n: int, raw: _Raw) -> Item:
             summary = f"{rest}\n\n{summary}" if summary else rest
     else:
         title = plain(head)
-    links = _links(f"{head}\n{summary}")
+    links = _links(head, summary)
+    if lead and links and links[0] == (title, url):
+        links[0] = Link(title, url)  # share the strings: 80,000 items hold a copy less
     if url is None:
         url = next((link.url for link in links if _is_web(link.url)), None)
     return Item(n, title or "(no headline)", url, tuple(links), summary, raw.section)
@@ -232,7 +260,9 @@ def _heading_text(m: re.Match[str]) -> str:
 def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
     """Find the items in body lines; also return the first `#` heading (a title, if needed)."""
     numbered_headings = any(
-        (m := _HEADING.fullmatch(line)) and len(m[1]) > 1 and _NUMBERED.fullmatch(_heading_text(m)) for line in lines
+        (m := _HEADING.fullmatch(line)) and len(m[1]) > 1 and _NUMBERED.fullmatch(_heading_text(m))
+        for line in lines
+        if "#" in line
     )
     items: list[_Raw] = []
     h1 = ""
@@ -242,7 +272,7 @@ def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
     fence = ""
     previous_blank = True
     for line in lines:
-        expanded = line.expandtabs(4)
+        expanded = line.expandtabs(4) if "\t" in line else line
         stripped = expanded.strip()
         if fence:
             if stripped.startswith(fence):
@@ -252,7 +282,7 @@ def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
             continue
         indent = len(expanded) - len(expanded.lstrip(" "))
         inside = current is not None and indent >= max(current.indent, 1)
-        fm = _FENCE.match(expanded)
+        fm = _FENCE.match(expanded) if stripped.startswith(("```", "~~~")) else None
         if fm:
             fence = fm[1][:3]
             if current is not None and (numbered_headings or inside):
@@ -267,7 +297,11 @@ def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
                 current.body.append("")
             previous_blank = True
             continue
-        heading = _HEADING.fullmatch(line) if indent <= 3 else None
+        if inside and current is not None and not numbered_headings:
+            current.body.append(line)  # the common case: a summary line
+            previous_blank = False
+            continue
+        heading = _HEADING.fullmatch(line) if indent <= 3 and stripped.startswith("#") else None
         if heading:
             level, text = len(heading[1]), _heading_text(heading)
             number = _NUMBERED.fullmatch(text) if level > 1 else None
@@ -283,13 +317,13 @@ def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
                     h1 = h1 or plain(text)
                 else:
                     section = plain(text)
-        elif _BREAK.fullmatch(expanded):
+        elif stripped[0] in "-*_" and _BREAK.fullmatch(expanded):
             current = None
             group += 1
         elif numbered_headings:
             if current is not None:
                 current.body.append(line)
-        elif (marker := _LIST.fullmatch(expanded)) and not inside:
+        elif not inside and (marker := _LIST.fullmatch(expanded)):
             kind = marker[2][-1]  # a change of bullet or of ordered delimiter starts a new list
             if current is None or current.kind != kind:
                 group += 1
@@ -308,9 +342,13 @@ def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
 
 def _drop_tables_of_contents(raws: list[_Raw]) -> list[_Raw]:
     """A list whose links all point at #fragments is a table of contents, not items."""
+    texts: dict[int, list[str]] = {}
+    for raw in raws:
+        texts.setdefault(raw.group, []).extend([raw.head, *raw.body])
     toc_groups = set()
-    for group in {raw.group for raw in raws}:
-        urls = [link.url for raw in raws if raw.group == group for link in _links("\n".join([raw.head, *raw.body]))]
+    for group, lines in texts.items():
+        text = "\n".join(lines)
+        urls = [link.url for link in _links(text)] if "](#" in text else []
         if urls and all(url.startswith("#") for url in urls):
             toc_groups.add(group)
     return [raw for raw in raws if raw.group not in toc_groups]

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from digesttui.ui.app import DigestApp
-from digesttui.ui.panes import DetailPane, DigestList, ItemList
+from digesttui.ui.detail import DetailPane
+from digesttui.ui.lists import DigestList, ItemList
 
 
 async def wait_for(pilot: Pilot, predicate: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
@@ -33,7 +34,7 @@ def panes(app: DigestApp) -> tuple[DigestList, ItemList, DetailPane]:
 async def settled(pilot: Pilot) -> None:
     """Wait until the detail pane shows what the cursor is on."""
     detail = pilot.app.query_one(DetailPane)
-    await wait_for(pilot, lambda: not detail._busy and detail._shown == detail._wanted, what="detail")
+    await wait_for(pilot, lambda: detail.settled, what="detail")
     await pilot.pause()
 
 

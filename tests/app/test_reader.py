@@ -206,7 +206,7 @@ async def test_every_pane_is_visible_from_80x24(size: tuple[int, int]) -> None:
 
 
 async def test_ten_thousand_rows_do_not_mount_widgets() -> None:
-    from digesttui.ui.panes import DigestList
+    from digesttui.ui.lists import DigestList
 
     app = sample_app()
     async with app.run_test(size=(120, 30)) as pilot:

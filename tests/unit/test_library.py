@@ -96,11 +96,11 @@ def test_cache_only_reparses_changed_files(tmp_path: Path, monkeypatch) -> None:
     b.write_text(digest_text("B2", "2025-01-02", ONE))
     bump_mtime(b)
     parsed = []
-    import digesttui.library as library_module
+    import digesttui.parse
 
-    real = library_module.parse_digest
+    real = digesttui.parse.parse_digest
     monkeypatch.setattr(
-        library_module, "parse_digest", lambda data, path, **kw: parsed.append(path) or real(data, path, **kw)
+        digesttui.parse, "parse_digest", lambda data, path, **kw: parsed.append(path) or real(data, path, **kw)
     )
     snap = Library([str(docs)], str(cache)).load()
     assert parsed == [str(b)]

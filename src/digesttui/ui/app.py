@@ -5,24 +5,26 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from digesttui import links
 from digesttui.library import Library, Snapshot
 from digesttui.model import Digest, Item
 from digesttui.render import item_as_markdown
 from digesttui.resources import resource
-from digesttui.ui.panes import DetailPane, DigestList, ItemList
+from digesttui.ui.detail import DetailPane
+from digesttui.ui.lists import DigestList, ItemList
 from digesttui.ui.rowlist import RowList
-from digesttui.ui.screens import HelpScreen, LinkPicker
-from digesttui.watch import watch_library
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 
 class DigestApp(App[None]):
@@ -88,7 +90,7 @@ class DigestApp(App[None]):
         self.query_one("#items").border_title = "Items"
         self.query_one("#detail").border_title = "Detail"
         self.query_one(DigestList).focus()
-        self.load_library()
+        self.call_after_refresh(self.load_library)  # paint first, then read
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -107,6 +109,8 @@ class DigestApp(App[None]):
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def watch_library(self) -> None:
+        from digesttui.watch import watch_library  # watchfiles: not needed for the first paint
+
         watch_library(self.library, self._publish, self._stop, poll=self.poll)
 
     def action_reload(self) -> None:
@@ -210,6 +214,8 @@ class DigestApp(App[None]):
             detail.scroll_page_up(animate=False)
 
     def action_help(self) -> None:
+        from digesttui.ui.screens import HelpScreen
+
         self.push_screen(HelpScreen(_all_bindings()))
 
     # --- links ---
@@ -236,6 +242,8 @@ class DigestApp(App[None]):
                 self.open_url_safely(url)
             elif url is not None:
                 self.copy_text(url, "the link")
+
+        from digesttui.ui.screens import LinkPicker
 
         self.push_screen(LinkPicker(self.item.links, verb), chosen)
 

@@ -1,0 +1,329 @@
+"""Speed and memory figures for the targets of the scale issue, printed as measured / target.
+
+    python bench/run.py [--count 10000] [--folder DIR] [--runs 3]
+
+Makes (once) a deterministic corpus of seed-shaped digests with bench/corpus.py, then measures:
+the floor (the smallest Textual app's first paint in a real terminal), digest-tui's first paint and
+full load in a real terminal (cold and warm cache), the library load in-process, key-to-screen
+times with Textual's pilot, a 200 KB item, search, resident memory, and a new digest's arrival.
+Figures are medians of --runs; the machine's speed drifts, so compare figures of one run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import pty
+import select
+import shutil
+import statistics
+import struct
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from corpus import write_corpus  # noqa: E402
+
+FLOOR_APP = (
+    "from textual.app import App\n"
+    "from textual.widgets import Static\n"
+    "class Floor(App):\n"
+    "    def compose(self):\n"
+    "        yield Static('floor-ready')\n"
+    "Floor().run()\n"
+)
+
+
+# --- a real terminal ---------------------------------------------------------------------------
+
+
+class Pty:
+    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int] = (150, 40)) -> None:
+        import fcntl
+        import termios
+
+        self.start = time.perf_counter()
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(argv[0], argv, env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.output = b""
+
+    def until(self, found: Callable[[bytes], bool], timeout: float = 60) -> float:
+        """Seconds from start until `found(output)`."""
+        end = time.perf_counter() + timeout
+        while not found(self.output):
+            left = end - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(self.output[-500:])
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.05))
+            if ready:
+                try:
+                    self.output += os.read(self.fd, 1 << 20)
+                except OSError:
+                    break
+        return time.perf_counter() - self.start
+
+    def send(self, keys: str) -> float:
+        self.output = b""
+        self.start = time.perf_counter()
+        os.write(self.fd, keys.encode())
+        return self.start
+
+    def rss_mib(self) -> float:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self) -> None:
+        os.write(self.fd, b"q\x11")  # q for digest-tui, Ctrl+Q for a plain Textual app
+        for _ in range(100):
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                break
+            if select.select([self.fd], [], [], 0.05)[0]:
+                with contextlib.suppress(OSError):
+                    os.read(self.fd, 1 << 20)
+        else:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def term_env(cache_home: str) -> dict[str, str]:
+    return {**os.environ, "TERM": "xterm-256color", "XDG_CACHE_HOME": cache_home, "XDG_STATE_HOME": cache_home}
+
+
+def digest_tui() -> str:
+    found = shutil.which("digest-tui", path=os.path.dirname(sys.executable)) or shutil.which("digest-tui")
+    if not found:
+        sys.exit("bench: digest-tui is not installed (pip install -e .)")
+    return found
+
+
+# --- the measurements --------------------------------------------------------------------------
+
+
+def floor(runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as home:
+            term = Pty([sys.executable, "-c", FLOOR_APP], term_env(home))
+            times.append(term.until(lambda out: b"floor-ready" in out))
+            term.close()
+    return statistics.median(times)
+
+
+def terminal_start(folder: Path, count: int, runs: int) -> dict[str, float]:
+    """First paint and whole library on screen, cold (empty cache) and warm; memory when loaded."""
+    figures: dict[str, list[float]] = {}
+    loaded = f"{count:,} digests".encode()
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as home:
+            for kind in ("cold", "warm"):
+                term = Pty([digest_tui(), str(folder)], term_env(home))
+                figures.setdefault(f"paint_{kind}", []).append(term.until(lambda out: b"Digests" in out))
+                figures.setdefault(f"loaded_{kind}", []).append(
+                    term.until(lambda out: loaded in out and b"loading" not in out.rsplit(loaded, 1)[1][:40])
+                )
+                time.sleep(1.0)  # let the cache be written and the watcher settle
+                figures.setdefault(f"rss_{kind}", []).append(term.rss_mib())
+                if kind == "warm":
+                    for name, seconds in _keys_to_screen(term, folder).items():
+                        figures.setdefault(name, []).append(seconds)
+                term.close()
+    return {k: statistics.median(v) for k, v in figures.items()}
+
+
+def _keys_to_screen(term: Pty, folder: Path) -> dict[str, float]:
+    """Seconds from a key press until its effect is on screen, in the real terminal:
+    `G` (the oldest digest's first headline shows), `j` in the digest list (the next digest's
+    first headline), `j` in the items (the next item's summary in the detail pane)."""
+    from digesttui.library import Library
+
+    digests = Library([str(folder)]).load().digests
+
+    def timed(keys: str, needle: str) -> float:
+        start = term.send(keys)
+        term.until(lambda out: needle.encode() in out, timeout=10)
+        return time.perf_counter() - start
+
+    figures = {"G": timed("G", digests[-1].items[0].title[:6])}
+    timed("g", digests[0].items[0].title[:6])
+    time.sleep(0.3)
+    figures["j_digest"] = timed("j", digests[1].items[0].title[:6])
+    time.sleep(0.3)
+    term.send("l")
+    time.sleep(0.3)
+    figures["j_item"] = timed("j", digests[1].items[1].summary[:6])
+    time.sleep(0.3)
+    term.send("hg")
+    time.sleep(0.3)
+    return figures
+
+
+def library_load(folder: Path, runs: int) -> dict[str, float]:
+    from digesttui.library import Library
+
+    cold, warm = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as cache:
+            start = time.perf_counter()
+            library = Library([str(folder)], cache)
+            library.load()
+            cold.append(time.perf_counter() - start)
+            library.save()
+            start = time.perf_counter()
+            Library([str(folder)], cache).load()
+            warm.append(time.perf_counter() - start)
+    return {"parse_cold": statistics.median(cold), "parse_warm": statistics.median(warm)}
+
+
+async def in_app(folder: Path, runs: int) -> dict[str, float]:
+    """With Textual's pilot (headless): a new digest's arrival through the real watcher while the
+    whole library is loaded, and a 200 KB item."""
+    from digesttui.ui.app import DigestApp
+
+    figures: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as cache:
+        app = DigestApp([str(folder)], cache_dir=cache)
+        async with app.run_test(size=(150, 40)) as pilot:
+            while not app.loaded or not any(w.name == "watch_library" for w in app.workers):
+                await pilot.pause(0.05)
+            await pilot.pause(1.0)
+            for n in range(runs):
+                path = folder / "new" / f"2030-01-0{n + 1}-00.md"
+                path.parent.mkdir(exist_ok=True)
+                start = time.perf_counter()
+                path.write_text(
+                    f'---\ntitle: "New {n}"\ndate: 2030-01-0{n + 1}T00:00:00\n---\n1. [New](https://new.example/{n})\n'
+                )
+                while not (app.snapshot and app.snapshot.digests[0].path == str(path)):
+                    await pilot.pause(0.005)
+                await pilot.pause()
+                figures.setdefault("new_digest", []).append(time.perf_counter() - start)
+            shutil.rmtree(folder / "new")
+    figures.update(await big_item())
+    return {k: statistics.median(v) if k != "big_stall" else max(v) for k, v in figures.items()}
+
+
+async def big_item() -> dict[str, list[float]]:
+    """A 200 KB item: time until fully rendered, and the longest the event loop stalled meanwhile."""
+    from digesttui.ui.app import DigestApp
+    from digesttui.ui.detail import DetailPane
+
+    with tempfile.TemporaryDirectory() as folder:
+        paragraph = "这是一个很长的段落，用来测试大条目的渲染速度。**加粗的词** 和普通的文字交替出现。" * 3
+        summary = "\n\n".join(f"    {n}. {paragraph}" for n in range(750))
+        Path(folder, "2025-01-01.md").write_text(
+            f"---\ntitle: Big\ndate: 2025-01-01\n---\n1. [Small](https://s.example)\n    small\n"
+            f"2. [Big](https://b.example)\n{summary}\n"
+        )
+        size = Path(folder, "2025-01-01.md").stat().st_size
+        app = DigestApp([folder], watch=False)
+        gaps: list[float] = []
+        async with app.run_test(size=(150, 40)) as pilot:
+            while not app.loaded:
+                await pilot.pause(0.05)
+            detail = app.query_one(DetailPane)
+            last = time.perf_counter()
+
+            def tick() -> None:
+                nonlocal last
+                now = time.perf_counter()
+                gaps.append(now - last)
+                last = now
+
+            timer = app.set_interval(0.01, tick)
+            await pilot.pause(0.1)
+            gaps.clear()
+            last = time.perf_counter()
+            start = time.perf_counter()
+            await pilot.press("l", "j")
+            while not detail.settled:
+                await pilot.pause(0.001)
+            rendered = time.perf_counter() - start
+            timer.stop()
+    return {"big_render": [rendered], "big_stall": [max(gaps)], "big_size_kb": [size / 1024]}
+
+
+def search_figures(folder: Path) -> dict[str, float]:
+    try:
+        from digesttui.search import SearchIndex
+    except ImportError:
+        return {}
+    from digesttui.library import Library
+
+    snapshot = Library([str(folder)]).load()
+    start = time.perf_counter()
+    index = SearchIndex(snapshot.digests)
+    build = time.perf_counter() - start
+    times = []
+    for query in ["模型", "模型发", "openai", "gpt 5", "不存在的词", "a", "智能体"]:
+        start = time.perf_counter()
+        index.search(query)
+        times.append(time.perf_counter() - start)
+    return {"search_build": build, "search": max(times)}
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--folder", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    folder = args.folder or Path(tempfile.gettempdir()) / f"digest-tui-bench-{args.count}"
+    if not folder.exists() or sum(1 for _ in folder.rglob("*.md")) != args.count:
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"writing {args.count:,} digests to {folder} ...", flush=True)
+        write_corpus(args.count, folder)
+    print(f"digest-tui bench: {args.count:,} digests in {folder}, {args.runs} runs, {os.cpu_count()} cores\n")
+
+    the_floor = floor(args.runs)
+    term = terminal_start(folder, args.count, args.runs)
+    load = library_load(folder, args.runs)
+    app = asyncio.run(in_app(folder, args.runs))
+    search = search_figures(folder)
+
+    rows = [
+        ("floor: smallest Textual app, first paint", the_floor, None, "s"),
+        ("first paint, cold cache", term["paint_cold"], 1.2 * the_floor, "s"),
+        ("first paint, warm cache", term["paint_warm"], 1.2 * the_floor, "s"),
+        ("whole library on screen, cold", term["loaded_cold"], None, "s"),
+        ("whole library on screen, warm", term["loaded_warm"], None, "s"),
+        ("library parsed (in-process), cold", load["parse_cold"], 2.0, "s"),
+        ("library parsed (in-process), warm", load["parse_warm"], 0.5, "s"),
+        ("G: oldest digest's items on screen", term["G"], 0.05, "s"),
+        ("j in the digests: next digest's items on screen", term["j_digest"], 0.05, "s"),
+        ("j in the items: next item's detail on screen", term["j_item"], 0.05, "s"),
+        (f"{app['big_size_kb']:.0f} KB item fully rendered", app["big_render"], None, "s"),
+        (f"{app['big_size_kb']:.0f} KB item: longest UI stall", app["big_stall"], 0.1, "s"),
+        ("resident memory, loaded, cold start", term["rss_cold"], 150, "MiB"),
+        ("resident memory, loaded, warm start", term["rss_warm"], 150, "MiB"),
+        ("new digest written -> on screen", app["new_digest"], 1.0, "s"),
+    ]
+    if search:
+        rows.append(("search index built", search["search_build"], None, "s"))
+        rows.append(("search, slowest of 7 queries", search["search"], 0.05, "s"))
+    width = max(len(r[0]) for r in rows)
+    for name, measured, target, unit in rows:
+        scale = 1000 if unit == "s" else 1
+        shown = "ms" if unit == "s" else unit
+        line = f"{name:<{width}}  {measured * scale:9.1f} {shown}"
+        if target is not None:
+            verdict = "ok" if measured <= target else "OVER"
+            line += f"  / {target * scale:7.1f} {shown}  {verdict}"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""The detail pane: the selected item rendered as Markdown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.segment import Segment
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
+
+from digesttui.model import Digest, Item
+from digesttui.render import item_markdown, problems_markdown
+
+if TYPE_CHECKING:
+    from digesttui.ui.markdown import LinkedMarkdown
+
+BIG = 24_000
+"""Characters of Markdown above which an item is rendered in a worker thread (Textual's Markdown
+widget needs seconds for 200 KB, and would hold the screen still meanwhile)."""
+
+Shown = tuple[Digest, Item | None]
+
+
+class RenderedLines(Widget):
+    """Lines rendered elsewhere (in a thread), drawn a visible line at a time."""
+
+    DEFAULT_CSS = "RenderedLines { height: auto; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[Strip] = []
+
+    def set_lines(self, lines: list[Strip]) -> None:
+        self.lines = lines
+        self.styles.height = len(lines)
+        self.refresh(layout=True)
+
+    def render_line(self, y: int) -> Strip:
+        return self.lines[y] if y < len(self.lines) else Strip.blank(self.size.width)
+
+
+class DetailPane(VerticalScroll, inherit_bindings=False):
+    """The selected item as Markdown.
+
+    Updates are coalesced: while one renders, only the latest request waits, so holding a key
+    down renders what the cursor stops on, not every row it passed. A very long item is rendered
+    in a worker thread, so that the screen never freezes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._wanted: Shown | None = None
+        self._shown: Shown | None = None
+        self._busy = False
+        self.source = ""
+        """The Markdown now shown."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield RenderedLines(id="big")
+        yield Static("", id="note")
+
+    def show(self, digest: Digest | None, item: Item | None) -> None:
+        self._wanted = (digest, item) if digest is not None else None
+        if not self._busy:
+            self._busy = True
+            self.run_worker(self._render_wanted(), group="detail")
+
+    @property
+    def settled(self) -> bool:
+        """Whether what is shown is what was last asked for."""
+        return not self._busy and self._shown == self._wanted
+
+    async def _markdown(self) -> LinkedMarkdown:
+        from digesttui.ui.markdown import LinkedMarkdown
+
+        found = self.query(LinkedMarkdown)
+        if found:
+            return found.first()
+        markdown = LinkedMarkdown(id="markdown", open_links=False)
+        await self.mount(markdown, before=0)
+        return markdown
+
+    async def _render_wanted(self) -> None:
+        try:
+            while self._wanted != self._shown:
+                wanted = self._wanted
+                text = _markdown(wanted)
+                big = len(text) > BIG
+                markdown = await self._markdown()
+                note = self.query_one("#note", Static)
+                if big:
+                    kb = len(text.encode()) // 1024
+                    note.update(f"Rendering a {kb} KB item…")
+                    self._render_big(text, self.scrollable_content_region.width)
+                    await markdown.update(text[: BIG // 8] + "\n\n…")
+                else:
+                    note.update("")
+                    self.query_one(RenderedLines).set_lines([])
+                    await markdown.update(text)
+                markdown.display = True
+                if _place(wanted) != _place(self._shown):
+                    self.scroll_home(animate=False, immediate=True)
+                self._shown = wanted
+                self.source = text
+        finally:
+            self._busy = False
+
+    def on_resize(self) -> None:
+        if len(self.source) > BIG:
+            self._render_big(self.source, self.scrollable_content_region.width)
+
+    @work(thread=True, exclusive=True, group="detail-big", exit_on_error=False)
+    def _render_big(self, text: str, width: int) -> None:
+        from rich.console import Console
+        from rich.markdown import Markdown as RichMarkdown
+
+        console = Console(width=max(20, width), force_terminal=True, color_system="truecolor", legacy_windows=False)
+        lines = console.render_lines(RichMarkdown(text, hyperlinks=False), pad=False)
+        strips = [Strip(Segment.adjust_line_length(line, width)) for line in lines]
+        self.app.call_from_thread(self._big_rendered, text, strips)
+
+    def _big_rendered(self, text: str, strips: list[Strip]) -> None:
+        if self.source != text:
+            return  # the cursor moved on
+        self.query_one("#markdown").display = False
+        self.query_one("#note", Static).update("")
+        self.query_one(RenderedLines).set_lines(strips)
+
+
+def _place(shown: Shown | None) -> tuple[str, str] | None:
+    if shown is None:
+        return None
+    digest, item = shown
+    return digest.path, digest.item_id(item) if item else ""
+
+
+def _markdown(shown: Shown | None) -> str:
+    if shown is None:
+        return ""
+    digest, item = shown
+    return item_markdown(digest, item) if item else problems_markdown(digest)

@@ -1,0 +1,60 @@
+"""The two lists: digests (newest first) and the items of the selected digest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rich.text import Text
+
+from digesttui.model import Digest, Item
+from digesttui.ui.rowlist import RowList
+
+_DATE_PREFIX = re.compile(r"^\d{4}[.-]\d{2}[.-]\d{2}(?:[.-]\d{2})?\s+")
+"""A title that starts with its own date repeats the date column; the list leaves it out."""
+
+
+class DigestList(RowList):
+    """Newest first: date and time, title, item count; a file with an error is marked ⚠."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.digests: Sequence[Digest] = ()
+        self.new_paths: set[str] = set()
+
+    def show(self, digests: Sequence[Digest], cursor: int) -> None:
+        self.digests = digests
+        self.set_count(len(digests), cursor)
+
+    def row_text(self, index: int, width: int) -> Text:
+        digest = self.digests[index]
+        when = digest.date_text()
+        text = Text(when[5:] if width < 44 else when, style=self.style("dim"), end="")
+        text.append(" ●" if digest.path in self.new_paths else "  ", style=self.style("mark"))
+        if digest.has_error:
+            name = digest.label.rsplit("/", 1)[-1]
+            text.append(f"⚠ {name}", style=self.style("error"))
+            return text
+        count = f" {len(digest.items)}"
+        text.append(_DATE_PREFIX.sub("", digest.title) or digest.title)
+        text.truncate(max(0, width - len(count)), overflow="ellipsis", pad=True)
+        text.append(count, style=self.style("dim"))
+        return text
+
+
+class ItemList(RowList):
+    """Number and headline of each item of one digest."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items: Sequence[Item] = ()
+
+    def show(self, items: Sequence[Item], cursor: int) -> None:
+        self.items = items
+        self.set_count(len(items), cursor)
+
+    def row_text(self, index: int, width: int) -> Text:
+        item = self.items[index]
+        text = Text(f"{item.n:>2}. ", style=self.style("dim"), end="")
+        text.append(item.title)
+        return text
