@@ -7,6 +7,7 @@ lock and the UI only ever sees immutable `Snapshot`s.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import hashlib
 import os
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import BinaryIO
 
 from digesttui import __version__
 from digesttui.model import Digest, Problem
@@ -24,7 +26,7 @@ SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 def is_digest_name(name: str) -> bool:
@@ -127,7 +129,7 @@ class Library:
 
     # --- reading the whole library ---
 
-    def load(self, progress: Callable[[Snapshot], None] | None = None, every: float = 0.15) -> Snapshot:
+    def load(self, progress: Callable[[Snapshot], None] | None = None, every: float = 0.3) -> Snapshot:
         """Scan every root; parse what the cache does not already hold, newest files first."""
         with self._lock:
             cached = self._read_cache() if not self._entries else dict(self._entries)
@@ -231,44 +233,64 @@ class Library:
             return {}
         enabled = gc.isenabled()
         gc.disable()
+        entries: dict[str, Digest] = {}
         try:
             with open(self._cache_path, "rb") as f:
-                data = pickle.load(f)
-            if (
-                isinstance(data, dict)
-                and data.get("format") == CACHE_FORMAT
-                and data.get("version") == __version__
-                and isinstance(data.get("entries"), dict)
-            ):
-                return data["entries"]
-            self._notice = "The parse cache was from another version; rebuilt it."
+                if pickle.load(f) != {"format": CACHE_FORMAT, "version": __version__}:
+                    self._notice = "The parse cache was from another version; rebuilt it."
+                    return {}
+                while True:
+                    try:
+                        chunk = pickle.load(f)
+                    except EOFError:
+                        break
+                    entries.update((digest.path, digest) for digest in chunk if isinstance(digest, Digest))
         except Exception:  # any damage to the cache only costs a rebuild
             self._notice = f"The parse cache {self._cache_path} was unreadable; rebuilt it."
+            return {}
         finally:
             if enabled:
                 gc.enable()
-        return {}
+        return entries
 
     def save(self) -> None:
         """Write the parse cache, if anything changed since it was read or written."""
         with self._lock:
             if not self._cache_path or not self._dirty:
                 return
-            data = {"format": CACHE_FORMAT, "version": __version__, "entries": self._entries}
-            blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+            digests = list(self._entries.values())
             self._dirty = False
+
+        def write(f: BinaryIO) -> None:
+            # In chunks, each with its own memo: one pickle of everything would need a memo
+            # of every object, tens of MB that the process would keep after.
+            pickle.dump({"format": CACHE_FORMAT, "version": __version__}, f)
+            for start in range(0, len(digests), 500):
+                pickle.dump(digests[start : start + 500], f, protocol=pickle.HIGHEST_PROTOCOL)
+
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
-            atomic_write(self._cache_path, blob)
+            atomic_write(self._cache_path, write)
+        release_memory()
 
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Write a file so that a crash at any moment leaves the old or the new content, whole."""
+def release_memory() -> None:
+    """Hand memory freed after a big load back to the system (glibc keeps it otherwise)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def atomic_write(path: str, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write a file (bytes, or what a function writes) so that a crash at any moment leaves the
+    old or the new content, whole: a temporary file, fsync, rename, fsync of the folder."""
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
     tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         with open(tmp, "wb") as f:
-            f.write(data)
+            if isinstance(data, bytes):
+                f.write(data)
+            else:
+                data(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -70,10 +70,11 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         yield Static("", id="note")
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
+        """Show an item (or a digest's problems) once the lists have painted."""
         self._wanted = (digest, item) if digest is not None else None
         if not self._busy:
             self._busy = True
-            self.run_worker(self._render_wanted(), group="detail")
+            self.call_after_refresh(self.run_worker, self._render_wanted(), group="detail")
 
     @property
     def settled(self) -> bool:
@@ -102,7 +103,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                     kb = len(text.encode()) // 1024
                     note.update(f"Rendering a {kb} KB item…")
                     self._render_big(text, self.scrollable_content_region.width)
-                    await markdown.update(text[: BIG // 8] + "\n\n…")
+                    await markdown.update(text[: BIG // 16] + "\n\n…")
                 else:
                     note.update("")
                     self.query_one(RenderedLines).set_lines([])
