@@ -13,8 +13,11 @@ import hashlib
 import os
 import pickle
 import stat
+import subprocess
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO
@@ -27,6 +30,8 @@ IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
 CACHE_FORMAT = 5
+SUBPROCESS_THRESHOLD = 400
+"""From how many files to parse a cold start in a child process."""
 
 
 def is_digest_name(name: str) -> bool:
@@ -72,6 +77,59 @@ def scan(root: str) -> Iterator[tuple[str, os.stat_result]]:
                 stack.append((entry.path, entry_st))
             elif stat.S_ISREG(entry_st.st_mode) and is_digest_name(entry.name):
                 yield entry.path, entry_st
+
+
+def _parse_all(paths: list[str]) -> Iterator[Digest]:
+    """Read and parse files, newest first as given: many in child processes (see `parsejob`),
+    one a core, taking chunks in turn; few files (or whatever the children leave) here."""
+    done: set[str] = set()
+    if len(paths) >= SUBPROCESS_THRESHOLD:
+        with contextlib.suppress(Exception):  # the children are only a speed-up
+            yield from _parse_in_children(paths, done)
+    for path in paths:
+        if path not in done:
+            yield read_digest(path)
+
+
+def _parse_in_children(paths: list[str], done: set[str]) -> Iterator[Digest]:
+    from digesttui.parsejob import CHUNK
+
+    count = max(1, min(os.cpu_count() or 1, 4))
+    shares: list[list[str]] = [[] for _ in range(count)]
+    for n, start in enumerate(range(0, len(paths), CHUNK)):
+        shares[n % count].extend(paths[start : start + CHUNK])
+    children = []
+    try:
+        for share in shares:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "digesttui.parsejob"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            children.append((child, len(share)))
+            assert child.stdin is not None
+            child.stdin.write("\0".join(share).encode("utf-8", "surrogateescape"))
+            child.stdin.close()
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            left = [n for _, n in children]
+            while any(left):
+                for i, (child, _) in enumerate(children):
+                    if left[i]:
+                        chunk = pickle.load(child.stdout)  # type: ignore[arg-type]
+                        left[i] -= len(chunk)
+                        for digest in chunk:
+                            done.add(digest.path)
+                            yield digest
+        finally:
+            if enabled:
+                gc.enable()
+    finally:
+        for child, _ in children:
+            child.kill()
+            child.wait()
 
 
 def read_digest(path: str, st: os.stat_result | None = None) -> Digest:
@@ -147,8 +205,8 @@ class Library:
             todo.sort(reverse=True)
             self._entries = entries
             last = time.monotonic()
-            for _, path, st in todo:
-                self._entries[path] = read_digest(path, st)
+            for digest in _parse_all([path for _, path, _ in todo]):
+                self._entries[digest.path] = digest
                 if progress and time.monotonic() - last > every:
                     progress(self._snapshot(complete=False, total=len(found)))
                     last = time.monotonic()
@@ -268,9 +326,24 @@ class Library:
             for start in range(0, len(digests), 500):
                 pickle.dump(digests[start : start + 500], f, protocol=pickle.HIGHEST_PROTOCOL)
 
+        path = self._cache_path
+        if hasattr(os, "fork"):
+            # Pickling 10,000 digests churns tens of MB that this process would keep; a forked
+            # child does it in its own (copy-on-write) memory, touching no lock or terminal.
+            with warnings.catch_warnings():  # 3.12+ warns of fork with threads: the child only writes a file
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:
+                code = 1
+                try:
+                    atomic_write(path, write)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.waitpid(pid, 0)
+            return
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
-            atomic_write(self._cache_path, write)
-        release_memory()
+            atomic_write(path, write)
 
 
 def release_memory() -> None:

@@ -135,3 +135,27 @@ def test_load_reports_progress_newest_files_first(tmp_path: Path) -> None:
     assert seen and not seen[0].complete and seen[0].total == 30
     assert seen[0].digests[0].title == "D29"
     assert snap.complete and len(snap.digests) == 30
+
+
+def test_many_files_parse_in_child_processes_same_as_here(tmp_path: Path, monkeypatch) -> None:
+    from digesttui import library
+
+    for n in range(library.SUBPROCESS_THRESHOLD + 50):
+        write(tmp_path, f"d{n:04}.md", digest_text(f"D{n}", f"2025-01-01T{n % 24:02}:00:00", ONE, TWO))
+    write(tmp_path, "broken.md", b"\xff")
+    in_children = Library([str(tmp_path)]).load()
+    monkeypatch.setattr(library, "SUBPROCESS_THRESHOLD", 10**9)
+    here = Library([str(tmp_path)]).load()
+    assert in_children.digests == here.digests
+    assert len(here.digests) == library.SUBPROCESS_THRESHOLD + 51
+
+
+def test_a_failing_child_falls_back_to_parsing_here(tmp_path: Path, monkeypatch) -> None:
+    from digesttui import library
+
+    monkeypatch.setattr(library, "SUBPROCESS_THRESHOLD", 5)
+    monkeypatch.setattr(library.sys, "executable", "/bin/false")
+    for n in range(12):
+        write(tmp_path, f"d{n:02}.md", digest_text(f"D{n}", "2025-01-01", ONE))
+    snap = Library([str(tmp_path)]).load()
+    assert sorted(d.title for d in snap.digests) == sorted(f"D{n}" for n in range(12))

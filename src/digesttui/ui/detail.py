@@ -103,7 +103,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                     kb = len(text.encode()) // 1024
                     note.update(f"Rendering a {kb} KB item…")
                     self._render_big(text, self.scrollable_content_region.width)
-                    await markdown.update(text[: BIG // 16] + "\n\n…")
+                    await markdown.update("")
                 else:
                     note.update("")
                     self.query_one(RenderedLines).set_lines([])
