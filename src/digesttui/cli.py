@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="report problems in the digests and exit (1 if any error)")
     mode.add_argument("--json", action="store_true", help="print the parsed digests as JSON lines, newest first")
+    mode.add_argument("--export-starred", action="store_true", help="print the starred items as Markdown")
     parser.add_argument("--poll", action="store_true", help="poll for changes (network file systems without inotify)")
     parser.add_argument("--browser", metavar="CMD", help="command that opens links (%%s: the URL); overrides $BROWSER")
     parser.add_argument("--no-cache", action="store_true", help="parse every file; neither read nor write the cache")
@@ -39,14 +40,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def choose_roots(paths: Sequence[str], env: dict[str, str] | os._Environ[str]) -> tuple[list[str], bool]:
+def choose_roots(
+    paths: Sequence[str], env: dict[str, str] | os._Environ[str], configured: Sequence[str] = ()
+) -> tuple[list[str], bool]:
     """The folders to read, and whether they are the bundled samples."""
     if paths:
         return list(paths), False
     from_env = [p for p in env.get(ENV_DIR, "").split(os.pathsep) if p.strip()]
     if from_env:
         return from_env, False
+    if configured:
+        return list(configured), False
     return [str(resource("seeds"))], True
+
+
+def export_starred() -> int:
+    from digesttui.render import escape
+    from digesttui.state import State, state_path
+
+    state = State(state_path()).load()
+    if state.warning:
+        print(f"digest-tui: warning: {state.warning}", file=sys.stderr)
+    starred = state.starred()
+    print("# Starred items\n")
+    for _, info in starred:
+        title = escape(str(info.get("title") or "(no headline)"))
+        url = info.get("url")
+        print(f"- [{title}](<{url}>)" if url else f"- {title}")
+        source = " — ".join(str(info[k]) for k in ("digest", "date") if info.get(k))
+        if source:
+            print(f"  *{escape(source)}*")
+        summary = str(info.get("summary") or "").strip()
+        if summary:
+            print("\n" + "\n".join(f"  {line}" if line else "" for line in summary.splitlines()))
+        print()
+    if not starred:
+        print("(none yet: press s on an item to star it)")
+    return 0
 
 
 def display_path(path: str) -> str:
@@ -96,7 +126,14 @@ def as_json(digest: Digest) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    roots, samples = choose_roots(args.paths, os.environ)
+    if args.export_starred:
+        return export_starred()
+    from digesttui.config import load_config
+
+    config, config_problem = load_config()
+    roots, samples = choose_roots(args.paths, os.environ, config.folders)
+    if config_problem and (args.check or args.json):
+        print(f"digest-tui: warning: {config_problem}", file=sys.stderr)
     if args.check or args.json:
         missing = [p for p in roots if not os.path.exists(p)]
         if missing:
@@ -119,7 +156,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from digesttui.ui.app import DigestApp
 
     cache = None if args.no_cache else platformdirs.user_cache_dir("digest-tui")
-    app = DigestApp(roots, samples=samples, cache_dir=cache, poll=args.poll, browser=args.browser)
+    app = DigestApp(
+        roots,
+        samples=samples,
+        cache_dir=cache,
+        poll=args.poll,
+        browser=args.browser,
+        config=config,
+        config_problem=config_problem,
+    )
     try:
         app.run()
     except KeyboardInterrupt:

@@ -27,9 +27,9 @@ async def test_start_shows_newest_digest_first_item_and_focus() -> None:
         assert app.focused is digests
         rows = visible_rows(digests)
         assert len(rows) == 6
-        assert rows[0].startswith("12-19 20:00  Evening notes") and rows[0].endswith("3")
+        assert rows[0].startswith("12-19 20:00  Evening notes") and rows[0].endswith("3/3")
         assert rows[-1].startswith("12-17 16:00  过去4小时")
-        assert visible_rows(items)[0].startswith(" 1. Sample: an open speech model adds")
+        assert visible_rows(items)[0].startswith("•  1. Sample: an open speech model adds")
         assert "## [Sample: an open speech model adds twelve languages]" in detail.source
         assert "Source: <https://example.com/speech/twelve-languages>" in detail.source
         text = header(app)
@@ -44,7 +44,7 @@ async def test_moving_cursors_updates_the_panes_to_the_right() -> None:
         await pilot.press("G")
         await settled(pilot)
         assert app.digest is not None and app.digest.title.startswith("2025.12.17.16")
-        assert visible_rows(items)[0].startswith(" 1. 示例：开源社区发布轻量级代码模型")
+        assert visible_rows(items)[0].startswith("•  1. 示例：开源社区发布轻量级代码模型")
         assert "示例：开源社区发布轻量级代码模型" in detail.source
         await pilot.press("k", "k", "k")  # up to the reference digest? no: 3 up from the oldest
         await pilot.press("g", "j", "j", "j", "j")  # the reference digest is fifth, newest first

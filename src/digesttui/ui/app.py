@@ -5,35 +5,45 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from digesttui import links
+from digesttui.config import Config
 from digesttui.library import Library, Snapshot
 from digesttui.model import Digest, Item
-from digesttui.render import item_as_markdown
 from digesttui.resources import resource
+from digesttui.state import State, state_path
 from digesttui.ui.detail import DetailPane
+from digesttui.ui.linkactions import LinkActions
 from digesttui.ui.lists import DigestList, ItemList
 from digesttui.ui.rowlist import RowList
 
 if TYPE_CHECKING:
-    from textual.widgets import Markdown
+    from textual.theme import Theme
+
+    from digesttui.search import Hit, SearchIndex
 
 
-class DigestApp(App[None]):
+class DigestApp(LinkActions):
     TITLE = "digest-tui"
     CSS_PATH = str(resource("styles") / "digest-tui.tcss")
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Keys", id="help"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("n", "next_unread(1)", "Next unread", id="unread.next"),
+        Binding("N", "next_unread(-1)", "Previous unread", show=False, id="unread.previous"),
         Binding("h,left", "pane(-1)", "Pane left", show=False, id="pane.left"),
         Binding("l,right", "pane(1)", "Pane right", show=False, id="pane.right"),
         Binding("enter", "pane(1)", "Open", show=False, id="pane.enter"),
@@ -44,6 +54,12 @@ class DigestApp(App[None]):
         Binding("O", "pick_link('open')", "Open which link", show=False, id="link.pick_open"),
         Binding("C", "pick_link('copy')", "Copy which link", show=False, id="link.pick_copy"),
         Binding("Y", "copy_item", "Copy item as Markdown", show=False, id="item.copy"),
+        Binding("m", "toggle_read", "Mark read / unread", show=False, id="item.toggle_read"),
+        Binding("M", "mark_digest_read", "Mark the digest read", show=False, id="digest.mark_read"),
+        Binding("s", "toggle_star", "Star / unstar", show=False, id="item.star"),
+        Binding("S", "toggle_filter('starred')", "Only starred items", show=False, id="filter.starred"),
+        Binding("u", "toggle_filter('unread')", "Only digests with unread", show=False, id="filter.unread"),
+        Binding("f", "pick_category", "Filter by category or tag", show=False, id="filter.category"),
         Binding("r", "reload", "Reload", id="reload"),
     ]
 
@@ -63,17 +79,34 @@ class DigestApp(App[None]):
         watch: bool = True,
         poll: bool = False,
         browser: str | None = None,
+        config: Config | None = None,
+        config_problem: str | None = None,
+        state: State | None = None,
     ) -> None:
         super().__init__()
         self.library = Library(roots, cache_dir)
         self.samples = samples
         self.watching = watch
         self.poll = poll
-        self.browser = browser
+        self.config = config or Config()
+        self.config_problem = config_problem
+        self.browser = browser or self.config.browser
+        self.state = state or State(state_path())
         self.snapshot: Snapshot | None = None
         self.loaded = False
         self.digest: Digest | None = None
         self.item: Item | None = None
+        self.shown_digests: tuple[Digest, ...] = ()
+        """The digests the filters let through, in the digest list."""
+        self.shown_items: tuple[Item, ...] = ()
+        self.only_unread = False
+        self.only_starred = False
+        self.category: str | None = None
+        self.unread: dict[str, int] = {}
+        self.highlight = ""
+        self._index: SearchIndex | None = None
+        self._read_timer: Timer | None = None
+        self._save_timer: Timer | None = None
         self._stop = threading.Event()
 
     def compose(self) -> ComposeResult:
@@ -89,19 +122,32 @@ class DigestApp(App[None]):
         self.query_one("#digests").border_title = "Digests"
         self.query_one("#items").border_title = "Items"
         self.query_one("#detail").border_title = "Detail"
+        self.query_one(DigestList).unread = self.unread
+        self.query_one(ItemList).marks = self._item_marks
         self.query_one(DigestList).focus()
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self._apply_theme(self.config.theme)
+        if self.config_problem:
+            self.notify(self.config_problem, title="Config", severity="warning", timeout=15)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self.load_library)  # paint first, then read
 
     def on_unmount(self) -> None:
         self._stop.set()
+        if self.state.changes:
+            self.state.save()  # the last marks, on the way out (a worker might not get to run)
 
-    # --- the library, in workers ---
+    # --- the library and the state, in workers ---
 
     def _publish(self, snapshot: Snapshot) -> None:
         self.post_message(self.LibraryChanged(snapshot))
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def load_library(self) -> None:
+        if not self.loaded:
+            self.state.load()
+            self.call_from_thread(self._state_loaded)
         self._publish(self.library.load(progress=self._publish))
         self.library.save()
         if self.watching and not self._stop.is_set():
@@ -113,6 +159,21 @@ class DigestApp(App[None]):
 
         watch_library(self.library, self._publish, self._stop, poll=self.poll)
 
+    def _state_loaded(self) -> None:
+        if self.state.warning:
+            self.notify(self.state.warning, title="Read marks", severity="warning", timeout=20)
+        self._apply_theme(self.state.theme[0])
+        self._marks_changed(save=False)
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def save_state(self) -> None:
+        try:
+            self.state.save()
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"Could not save read marks: {exc}", severity="error")
+            return
+        self.call_from_thread(self._marks_changed, False)  # another reader's marks may have come in
+
     def action_reload(self) -> None:
         self.notify("Reloading…", timeout=1)
         self.load_library()
@@ -122,6 +183,7 @@ class DigestApp(App[None]):
         if previous is not None and snapshot.seq < previous.seq:
             return  # a slower worker's older news
         self.snapshot = snapshot
+        self._index = None
         digests = self.query_one(DigestList)
         if self.loaded and previous is not None:
             before = {d.path for d in previous.digests}
@@ -133,13 +195,53 @@ class DigestApp(App[None]):
         if snapshot.notice:
             self.notify(snapshot.notice, severity="warning")
         self.loaded = self.loaded or snapshot.complete
-        index = self._place_of(snapshot.digests, previous)
-        digests.show(snapshot.digests, index)
+        self._refilter()
+
+    # --- filters and counts ---
+
+    def _refilter(self) -> None:
+        """Apply the filters to the snapshot and show the result, keeping the reader's place."""
+        self._count_unread()
+        digests = self.snapshot.digests if self.snapshot else ()
+        if self.category:
+            digests = tuple(d for d in digests if self.category in d.categories or self.category in d.tags)
+        if self.only_unread:
+            digests = tuple(d for d in digests if self.unread.get(d.path))
+        if self.only_starred:
+            digests = tuple(d for d in digests if any(self._starred(d, i) for i in d.items))
+        self.shown_digests = digests
+        index = self._place_of(digests)
+        self.query_one(DigestList).show(digests, index)
         self._select_digest(index, keep=True)
         self._update_header()
 
-    def _place_of(self, digests: tuple[Digest, ...], previous: Snapshot | None) -> int:
-        """Where the digest cursor belongs in a new snapshot: on the same digest, else its neighbour."""
+    def _count_unread(self) -> None:
+        is_read = self.state.is_read
+        self.unread.clear()
+        for digest in self.snapshot.digests if self.snapshot else ():
+            count = sum(1 for item in digest.items if not is_read(digest.item_id(item)))
+            if count:
+                self.unread[digest.path] = count
+
+    def _starred(self, digest: Digest, item: Item) -> bool:
+        return self.state.is_starred(digest.item_id(item))
+
+    def _item_marks(self, digest: Digest, item: Item) -> tuple[bool, bool]:
+        item_id = digest.item_id(item)
+        return self.state.is_read(item_id), self.state.is_starred(item_id)
+
+    def _marks_changed(self, save: bool = True) -> None:
+        self._count_unread()
+        self.query_one(DigestList).refresh()
+        self.query_one(ItemList).refresh()
+        self._update_header()
+        if save:
+            if self._save_timer is not None:
+                self._save_timer.stop()
+            self._save_timer = self.set_timer(0.5, self.save_state)
+
+    def _place_of(self, digests: tuple[Digest, ...]) -> int:
+        """Where the digest cursor belongs now: on the same digest, else its neighbour."""
         if self.digest is None:
             return 0
         for index, digest in enumerate(digests):
@@ -157,7 +259,19 @@ class DigestApp(App[None]):
             if self.samples
             else ", ".join("~" + r[len(home) :] if r.startswith(home + os.sep) else r for r in snap.roots)
         )
-        text = f"digest-tui — {where} — {len(snap.digests):,} digests, {snap.item_count:,} items"
+        unread = sum(self.unread.values())
+        text = f"digest-tui — {where} — {len(snap.digests):,} digests, {snap.item_count:,} items, {unread:,} unread"
+        shown = [
+            name
+            for name, on in (
+                ("unread only", self.only_unread),
+                ("starred only", self.only_starred),
+                (f"category: {self.category}", self.category),
+            )
+            if on
+        ]
+        if shown:
+            text += f" — showing {len(self.shown_digests):,} ({', '.join(shown)})"
         if not snap.complete:
             text += f" — loading {len(snap.digests):,}/{snap.total:,}"
         if snap.missing_roots:
@@ -168,27 +282,53 @@ class DigestApp(App[None]):
 
     # --- selection ---
 
-    def _select_digest(self, index: int, keep: bool = False) -> None:
-        snap = self.snapshot
-        digest = snap.digests[index] if snap and 0 <= index < len(snap.digests) else None
+    def _select_digest(self, index: int, keep: bool = False, item_index: int | None = None) -> None:
+        digest = self.shown_digests[index] if 0 <= index < len(self.shown_digests) else None
         previous, previous_item = self.digest, self.item
         self.digest = digest
         item_list = self.query_one(ItemList)
         if digest is None:
-            item_list.show((), 0)
+            self.shown_items = ()
+            item_list.show(None, (), 0)
             self._select_item(-1)
             return
         self.query_one(DigestList).new_paths.discard(digest.path)
-        cursor = 0
-        if keep and previous is not None and previous.path == digest.path and previous_item is not None:
-            cursor = _same_item(digest.items, previous_item)
-        item_list.show(digest.items, cursor)
+        items = digest.items
+        if self.only_starred:
+            items = tuple(i for i in items if self._starred(digest, i))
+        self.shown_items = items
+        cursor = item_index or 0
+        if item_index is None and keep and previous is not None and previous.path == digest.path and previous_item:
+            cursor = _same_item(items, previous_item)
+        item_list.show(digest, items, cursor)
         self._select_item(cursor)
 
     def _select_item(self, index: int) -> None:
         digest = self.digest
-        self.item = digest.items[index] if digest and 0 <= index < len(digest.items) else None
-        self.query_one(DetailPane).show(digest, self.item)
+        self.item = self.shown_items[index] if digest and 0 <= index < len(self.shown_items) else None
+        detail = self.query_one(DetailPane)
+        detail.highlight = self.highlight
+        detail.show(digest, self.item)
+        self._start_read_timer()
+
+    def _start_read_timer(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        digest, item, policy = self.digest, self.item, self.config.mark_read
+        if digest is None or item is None or policy == "manual":
+            return
+        item_id = digest.item_id(item)
+        if self.state.is_read(item_id):
+            return
+        if policy == "immediately":
+            self._mark([item_id], True)
+        else:
+            self._read_timer = self.set_timer(self.config.mark_read_delay, partial(self._mark, [item_id], True))
+
+    def _mark(self, item_ids: list[str], read: bool) -> None:
+        if self.state.set_read(item_ids, read):
+            self._marks_changed()
 
     @on(RowList.Highlighted, "#digests")
     def _digest_highlighted(self, message: RowList.Highlighted) -> None:
@@ -197,6 +337,98 @@ class DigestApp(App[None]):
     @on(RowList.Highlighted, "#items")
     def _item_highlighted(self, message: RowList.Highlighted) -> None:
         self._select_item(message.index)
+
+    def _go_to(self, digest_index: int, item_index: int) -> None:
+        self.query_one(DigestList).jump(digest_index)
+        self._select_digest(digest_index, item_index=item_index)
+
+    # --- reading ---
+
+    def action_next_unread(self, step: int) -> None:
+        start = (self.query_one(DigestList).cursor, self.query_one(ItemList).cursor)
+        for d, i in _positions(self.shown_digests, start, step, self.only_starred and self._starred):
+            digest = self.shown_digests[d]
+            if not self.state.is_read(digest.item_id(digest.items[i])):
+                items = [x for x in digest.items if not self.only_starred or self._starred(digest, x)]
+                self._go_to(d, items.index(digest.items[i]))
+                return
+        self.notify("No unread items " + ("below." if step > 0 else "above."), timeout=3)
+
+    def action_toggle_read(self) -> None:
+        if self.digest and self.item:
+            if self._read_timer is not None:
+                self._read_timer.stop()
+            item_id = self.digest.item_id(self.item)
+            self._mark([item_id], not self.state.is_read(item_id))
+
+    def action_mark_digest_read(self) -> None:
+        if self.digest:
+            self._mark([self.digest.item_id(i) for i in self.digest.items], True)
+            self.notify(f"Marked {self.digest.title} read.", timeout=3)
+
+    def action_toggle_star(self) -> None:
+        digest, item = self.digest, self.item
+        if digest is None or item is None:
+            return
+        starred = not self._starred(digest, item)
+        info = {"title": item.title, "url": item.url, "summary": item.summary, "digest": digest.title}
+        self.state.set_star(digest.item_id(item), starred, {**info, "date": digest.date_text()})
+        self._marks_changed()
+        self.notify(("Starred: " if starred else "Unstarred: ") + item.title, timeout=3)
+
+    def action_toggle_filter(self, which: str) -> None:
+        if which == "starred":
+            self.only_starred = not self.only_starred
+        else:
+            self.only_unread = not self.only_unread
+        self._refilter()
+
+    def set_category(self, category: str | None) -> None:
+        self.category = category
+        self._refilter()
+
+    def action_pick_category(self) -> None:
+        from digesttui.ui.screens import CategoryPicker
+
+        counts: dict[str, int] = {}
+        for digest in self.snapshot.digests if self.snapshot else ():
+            for name in dict.fromkeys((*digest.categories, *digest.tags)):
+                counts[name] = counts.get(name, 0) + 1
+        self.push_screen(CategoryPicker(counts, self.category), self._category_chosen)
+
+    def _category_chosen(self, choice: str | None) -> None:
+        if choice is not None:
+            self.set_category(choice or None)
+
+    # --- search ---
+
+    def search_index(self) -> SearchIndex:
+        """The search index of the current snapshot (built on first use: it costs memory)."""
+        from digesttui.search import SearchIndex
+
+        index = self._index
+        if index is None or self.snapshot is None or index.digests is not self.snapshot.digests:
+            index = SearchIndex(self.snapshot.digests if self.snapshot else ())
+            self._index = index
+        return index
+
+    def action_search(self) -> None:
+        from digesttui.ui.search import SearchScreen
+
+        self.push_screen(SearchScreen(), self._open_hit)
+
+    def _open_hit(self, found: tuple[str, Hit] | None) -> None:
+        if found is None:
+            return
+        query, hit = found
+        if hit.digest not in self.shown_digests or (self.only_starred and not self._starred(hit.digest, hit.item)):
+            self.only_unread = self.only_starred = False
+            self.category = None
+            self._refilter()
+        self.highlight = query
+        index = next(n for n, d in enumerate(self.shown_digests) if d.path == hit.digest.path)
+        self._go_to(index, hit.digest.items.index(hit.item))
+        self.query_one(ItemList).focus()
 
     # --- moving around ---
 
@@ -216,84 +448,51 @@ class DigestApp(App[None]):
     def action_help(self) -> None:
         from digesttui.ui.screens import HelpScreen
 
-        self.push_screen(HelpScreen(_all_bindings()))
+        self.push_screen(HelpScreen(all_bindings()))
 
-    # --- links ---
+    # --- themes and the command palette ---
 
-    def action_open_link(self) -> None:
-        if self._needs_link():
-            self.open_url_safely(self.item.url)  # type: ignore[union-attr, arg-type]
+    def _apply_theme(self, name: str | None) -> None:
+        if name and name != self.theme:
+            if name in self.available_themes:
+                self.theme = name
+            else:
+                self.notify(f"There is no theme called {name!r}.", severity="warning")
 
-    def action_copy_link(self) -> None:
-        if self._needs_link():
-            self.copy_text(self.item.url, "the link")  # type: ignore[union-attr, arg-type]
+    def _theme_changed(self, theme: Theme) -> None:
+        if self.state.theme[0] != theme.name:
+            self.state.set_theme(theme.name)
+            self._marks_changed()
 
-    def action_copy_item(self) -> None:
-        if self.item is not None:
-            self.copy_text(item_as_markdown(self.item), "the item as Markdown")
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        from digesttui.ui.screens import key_label
 
-    def action_pick_link(self, verb: str) -> None:
-        if self.item is None or not self.item.links:
-            self.notify("This item has no links.", severity="warning")
-            return
+        yield from super().get_system_commands(screen)
+        for binding in all_bindings():
+            if binding.action not in ("quit", "help") and binding.description:
+                callback = partial(self.run_action, binding.action, self)
+                yield SystemCommand(binding.description, f"Key: {key_label(binding.key)}", callback)
+        names = {n for d in (self.snapshot.digests if self.snapshot else ()) for n in (*d.categories, *d.tags)}
+        for name in sorted(names):
+            only = partial(self.set_category, name)
+            yield SystemCommand(f"Filter: {name}", "Only digests with this category or tag", only)
+        if self.category:
+            yield SystemCommand("Filter: all digests", "Clear the category filter", partial(self.set_category, None))
 
-        def chosen(url: str | None) -> None:
-            if url is not None and verb == "open":
-                self.open_url_safely(url)
-            elif url is not None:
-                self.copy_text(url, "the link")
 
-        from digesttui.ui.screens import LinkPicker
-
-        self.push_screen(LinkPicker(self.item.links, verb), chosen)
-
-    def _needs_link(self) -> bool:
-        if self.item is None:
-            self.notify("No item is selected.", severity="warning")
-            return False
-        if not self.item.url:
-            self.notify("This item has no source link.", severity="warning")
-            return False
-        return True
-
-    def on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
-        message.stop()
-        self.open_url_safely(message.href)
-
-    def open_url_safely(self, url: str) -> None:
-        """Open a link by the link policy: http(s) only, no console browser, never a shell."""
-        why = links.refusal(url)
-        if why:
-            self.notify(why[0].upper() + why[1:], severity="error", title="Link refused")
-            return
-        plan = links.plan_open(url, os.environ, self.browser)
-        if plan.argv is None:
-            self.copy_text(url, url, f"Not opening a browser: {plan.why}. ")
-        else:
-            self._run_browser(plan.argv, url)
-
-    @work(thread=True, group="links", exit_on_error=False)
-    def _run_browser(self, argv: tuple[str, ...], url: str) -> None:
-        error = links.run_browser(argv)
-        if error:
-            self.call_from_thread(self.notify, f"Could not open {url}: {error}.", severity="error")
-        else:
-            self.call_from_thread(self.notify, f"Opened {url}", timeout=3)
-
-    def copy_text(self, text: str, what: str, prefix: str = "") -> None:
-        """Copy by OSC 52 (reaches the user's own machine over SSH) and the system clipboard."""
-        self.copy_to_clipboard(text)
-        self._system_copy(text, what, prefix)
-
-    @work(thread=True, group="clipboard", exit_on_error=False)
-    def _system_copy(self, text: str, what: str, prefix: str) -> None:
-        error = links.system_copy(text)
-        where = (
-            "the system clipboard and the terminal's (OSC 52)"
-            if error is None
-            else ("the terminal's clipboard (OSC 52); no system clipboard here")
-        )
-        self.call_from_thread(self.notify, f"{prefix}Copied {what} to {where}.", timeout=6)
+def _positions(
+    digests: tuple[Digest, ...], start: tuple[int, int], step: int, keep: object = False
+) -> Iterator[tuple[int, int]]:
+    """(digest, item) positions after `start` (`step` 1) or before it (-1), in display order.
+    `start`'s item index counts the items on display (with `keep`, those that pass it)."""
+    first, item_cursor = start
+    for d in range(first, len(digests) if step > 0 else -1, step):
+        indexes = [i for i, item in enumerate(digests[d].items) if not keep or keep(digests[d], item)]  # type: ignore[operator]
+        if d == first:
+            indexes = indexes[item_cursor + 1 :] if step > 0 else indexes[:item_cursor][::-1]
+        elif step < 0:
+            indexes.reverse()
+        yield from ((d, i) for i in indexes)
 
 
 def _same_item(items: tuple[Item, ...], old: Item) -> int:
@@ -305,7 +504,7 @@ def _same_item(items: tuple[Item, ...], old: Item) -> int:
     return max(0, min(old.n - 1, len(items) - 1))
 
 
-def _all_bindings() -> list[Binding]:
+def all_bindings() -> list[Binding]:
     found: list[Binding] = []
     for owner in (DigestApp, RowList, DetailPane):
         found.extend(b for b in owner.BINDINGS if isinstance(b, Binding))

@@ -22,7 +22,8 @@ BIG = 24_000
 """Characters of Markdown above which an item is rendered in a worker thread (Textual's Markdown
 widget needs seconds for 200 KB, and would hold the screen still meanwhile)."""
 
-Shown = tuple[Digest, Item | None]
+Shown = tuple[Digest, Item | None, str]
+"""A digest, its item (None: show the digest's problems), and the text to highlight."""
 
 
 class RenderedLines(Widget):
@@ -64,6 +65,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self._busy = False
         self.source = ""
         """The Markdown now shown."""
+        self.highlight = ""
+        """Text to highlight (a search's query)."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield RenderedLines(id="big")
@@ -71,7 +74,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
         """Show an item (or a digest's problems) once the lists have painted."""
-        self._wanted = (digest, item) if digest is not None else None
+        self._wanted = (digest, item, self.highlight) if digest is not None else None
         if not self._busy:
             self._busy = True
             self.call_after_refresh(self.run_worker, self._render_wanted(), group="detail")
@@ -98,6 +101,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                 text = _markdown(wanted)
                 big = len(text) > BIG
                 markdown = await self._markdown()
+                markdown.highlight = wanted[2] if wanted else ""
                 note = self.query_one("#note", Static)
                 if big:
                     kb = len(text.encode()) // 1024
@@ -141,12 +145,12 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
 def _place(shown: Shown | None) -> tuple[str, str] | None:
     if shown is None:
         return None
-    digest, item = shown
+    digest, item, _ = shown
     return digest.path, digest.item_id(item) if item else ""
 
 
 def _markdown(shown: Shown | None) -> str:
     if shown is None:
         return ""
-    digest, item = shown
+    digest, item, _ = shown
     return item_markdown(digest, item) if item else problems_markdown(digest)

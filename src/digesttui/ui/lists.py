@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 
@@ -21,6 +21,7 @@ class DigestList(RowList):
         super().__init__(id=id)
         self.digests: Sequence[Digest] = ()
         self.new_paths: set[str] = set()
+        self.unread: dict[str, int] = {}
 
     def show(self, digests: Sequence[Digest], cursor: int) -> None:
         self.digests = digests
@@ -35,26 +36,34 @@ class DigestList(RowList):
             name = digest.label.rsplit("/", 1)[-1]
             text.append(f"⚠ {name}", style=self.style("error"))
             return text
-        count = f" {len(digest.items)}"
-        text.append(_DATE_PREFIX.sub("", digest.title) or digest.title)
+        unread = self.unread.get(digest.path, 0)
+        count = f" {unread}/{len(digest.items)}" if unread else f" {len(digest.items)}"
+        text.append(_DATE_PREFIX.sub("", digest.title) or digest.title, style="" if unread else self.style("dim"))
         text.truncate(max(0, width - len(count)), overflow="ellipsis", pad=True)
-        text.append(count, style=self.style("dim"))
+        text.append(count, style=self.style("mark") if unread else self.style("dim"))
         return text
 
 
 class ItemList(RowList):
-    """Number and headline of each item of one digest."""
+    """Number and headline of each item of one digest: unread ones bright with a •, starred ★."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.digest: Digest | None = None
         self.items: Sequence[Item] = ()
+        self.marks: Callable[[Digest, Item], tuple[bool, bool]] = lambda digest, item: (False, False)
 
-    def show(self, items: Sequence[Item], cursor: int) -> None:
+    def show(self, digest: Digest | None, items: Sequence[Item], cursor: int) -> None:
+        self.digest = digest
         self.items = items
         self.set_count(len(items), cursor)
 
     def row_text(self, index: int, width: int) -> Text:
         item = self.items[index]
-        text = Text(f"{item.n:>2}. ", style=self.style("dim"), end="")
-        text.append(item.title)
+        read, starred = self.marks(self.digest, item) if self.digest else (False, False)
+        text = Text("  " if read else "• ", style=self.style("mark"), end="")
+        text.append(f"{item.n:>2}. ", style=self.style("dim"))
+        if starred:
+            text.append("★ ", style=self.style("mark"))
+        text.append(item.title, style=self.style("dim") if read else "")
         return text

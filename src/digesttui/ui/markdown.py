@@ -1,4 +1,4 @@
-"""Textual's Markdown widget, with terminal hyperlinks. Imported after the first paint: markdown-it
+"""Textual's Markdown widget, with terminal hyperlinks and highlighting. Imported after the first paint: markdown-it
 is not needed to draw the first screen."""
 
 from __future__ import annotations
@@ -17,11 +17,21 @@ from digesttui import links
 _CLICK_LINK = re.compile(r"link\((?P<href>'[^'\\]*'|\"[^\"\\]*\")\)")
 
 
-def _with_hyperlinks(content: Content) -> Content:
-    """Make the http(s) links of rendered Markdown terminal hyperlinks (OSC 8) too.
+HIGHLIGHT = Style(bold=True, reverse=True)
 
-    Only http(s): the terminal opens an OSC 8 link itself, past the app's link policy."""
+
+def _decorate(content: Content, highlight: str) -> Content:
+    """Make the http(s) links of rendered Markdown terminal hyperlinks (OSC 8) too, and mark
+    where `highlight` occurs (case-insensitively).
+
+    Only http(s) links: the terminal opens an OSC 8 link itself, past the app's link policy."""
     extra = []
+    if highlight:
+        plain, needle = content.plain.lower(), highlight.lower()
+        at = plain.find(needle)
+        while at != -1:
+            extra.append(Span(at, at + len(needle), HIGHLIGHT))
+            at = plain.find(needle, at + len(needle))
     for span in content.spans:
         style = span.style
         click = style.meta.get("@click", "") if isinstance(style, Style) else ""
@@ -35,13 +45,14 @@ class LinkedMarkdown(Markdown):
     """Textual's Markdown (links clickable in the app) whose web links are also OSC 8 hyperlinks."""
 
     _blocks: ClassVar[dict[type[MarkdownBlock], type[MarkdownBlock]]] = {}
+    highlight = ""
 
     def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
         base = super().get_block_class(block_name)
         if base not in self._blocks:
 
             def to_content(block: MarkdownBlock, token: Token) -> Content:
-                return _with_hyperlinks(base._token_to_content(block, token))
+                return _decorate(base._token_to_content(block, token), getattr(block._markdown, "highlight", ""))
 
             self._blocks[base] = type(base.__name__, (base,), {"_token_to_content": to_content})
         return self._blocks[base]

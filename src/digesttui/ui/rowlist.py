@@ -76,6 +76,12 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         self._show_cursor()
         self.refresh()
 
+    def jump(self, index: int) -> None:
+        """Put the cursor on a row, quietly (no Highlighted message)."""
+        self.cursor = max(0, min(index, self.count - 1))
+        self._show_cursor()
+        self.refresh()
+
     def move_to(self, index: int) -> None:
         if not self.count:
             return

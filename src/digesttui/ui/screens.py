@@ -109,3 +109,29 @@ class LinkPicker(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.links[event.option_index].url)
+
+
+class CategoryPicker(ModalScreen[str | None]):
+    """Categories and tags with how many digests carry each; "" means all digests."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss(None)", "Cancel", id="picker.cancel")]
+
+    def __init__(self, counts: dict[str, int], current: str | None) -> None:
+        super().__init__()
+        self.names = ["", *sorted(counts, key=lambda n: (-counts[n], n))]
+        self.counts = counts
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Text("All digests" + (" (no filter)" if not self.current else "")))]
+        for name in self.names[1:]:
+            prompt = Text(f"{'• ' if name == self.current else '  '}{name}")
+            prompt.append(f"  {self.counts[name]}", style="dim")
+            options.append(Option(prompt))
+        with Vertical(id="picker") as box:
+            box.border_title = "Show digests with which category or tag? (Esc cancels)"
+            yield OptionList(*options)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.names[event.option_index])

@@ -1,0 +1,99 @@
+"""The config file (TOML, in the platform config dir). Pure: parsing and checking, no Textual.
+
+    folders = ["~/digests"]          # read when no PATH is given (after $DIGEST_TUI_DIR)
+    theme = "nord"                   # a Textual theme; the last one chosen in the app wins
+    browser = "firefox %s"           # like --browser
+    mark_read = "delay"              # "delay", "immediately" or "manual"
+    mark_read_delay = 1.0            # seconds an item is shown before it counts as read
+
+    [keys]                           # binding id = keys (see the ? screen for the ids)
+    "link.open" = "o,enter"
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MARK_READ = ("delay", "immediately", "manual")
+
+
+@dataclass(frozen=True)
+class Config:
+    folders: tuple[str, ...] = ()
+    theme: str | None = None
+    browser: str | None = None
+    mark_read: str = "delay"
+    mark_read_delay: float = 1.0
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+def config_path() -> Path:
+    """Where the config file is: $DIGEST_TUI_CONFIG, else the platform config dir."""
+    if os.environ.get("DIGEST_TUI_CONFIG"):
+        return Path(os.environ["DIGEST_TUI_CONFIG"])
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("digest-tui")) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> tuple[Config, str | None]:
+    """The config, and a message when the file is broken (then the defaults are used, in whole
+    or for the broken settings)."""
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(), None
+    except (OSError, UnicodeDecodeError) as exc:
+        return Config(), f"{path}: cannot be read ({exc}); using the defaults"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        where = f"{path}:{m[1]}" if m else str(path)
+        return Config(), f"{where}: not valid TOML ({exc}); using the defaults"
+    problems: list[str] = []
+
+    def take(name: str, kind: type | tuple[type, ...], default: object) -> object:
+        value = data.get(name, default)
+        if value is not default and not isinstance(value, kind):
+            problems.append(f"'{name}' should be {_kind_name(kind)}")
+            return default
+        return value
+
+    folders = take("folders", list, [])
+    if isinstance(folders, list) and not all(isinstance(f, str) for f in folders):
+        problems.append("'folders' should be a list of strings")
+        folders = []
+    mark_read = take("mark_read", str, "delay")
+    if mark_read not in MARK_READ:
+        problems.append(f"'mark_read' should be one of {', '.join(MARK_READ)}")
+        mark_read = "delay"
+    delay = take("mark_read_delay", (int, float), 1.0)
+    keys = take("keys", dict, {})
+    if isinstance(keys, dict) and not all(isinstance(v, str) for v in keys.values()):
+        problems.append("every [keys] entry should be a string such as \"o,enter\"")
+        keys = {}
+    unknown = sorted(set(data) - {"folders", "theme", "browser", "mark_read", "mark_read_delay", "keys"})
+    if unknown:
+        problems.append(f"unknown setting{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
+    config = Config(
+        folders=tuple(os.path.expanduser(f) for f in folders),  # type: ignore[union-attr]
+        theme=take("theme", str, None),  # type: ignore[arg-type]
+        browser=take("browser", str, None),  # type: ignore[arg-type]
+        mark_read=str(mark_read),
+        mark_read_delay=max(0.0, float(delay)),  # type: ignore[arg-type]
+        keys=dict(keys),  # type: ignore[call-overload]
+    )
+    message = f"{path}: {'; '.join(problems)}; using the defaults for those" if problems else None
+    return config, message
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {list: "a list", str: "a string", dict: "a table", int: "a number", float: "a number"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))

@@ -1,0 +1,171 @@
+"""What the reader has read and starred, and the chosen theme. Pure Python, no Textual.
+
+Kept in a JSON file in the platform state dir. Every mark carries the time it was made, and a
+save merges with what is on disk (newest mark wins, field by field) under a file lock: two
+readers open at once keep each other's marks. Writes are atomic (temporary file, fsync, rename),
+so a crash or `kill -9` at any moment leaves the old file or the new one, whole. A file that
+cannot be read is moved aside, with a warning, and the reader starts afresh."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from digesttui.library import atomic_write
+
+FORMAT = 1
+Record = dict[str, Any]
+"""One item's marks: {"r": [read, when], "s": [starred, when], "i": {what to export}}."""
+
+
+def state_path() -> Path:
+    if os.environ.get("DIGEST_TUI_STATE"):
+        return Path(os.environ["DIGEST_TUI_STATE"])
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("digest-tui")) / "state.json"
+
+
+class State:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: dict[str, Record] = {}
+        self.theme: list[Any] = [None, 0.0]
+        self.warning: str | None = None
+        self._lock = threading.Lock()
+        self.changes = 0
+        """Counts every change, so that views know when to recount."""
+
+    # --- reading and writing ---
+
+    def load(self) -> State:
+        data, warning = self._read()
+        self.warning = warning
+        with self._lock:
+            self.items, self.theme = data["items"], data["theme"]
+            self.changes += 1
+        return self
+
+    def _read(self) -> tuple[dict[str, Any], str | None]:
+        empty: dict[str, Any] = {"items": {}, "theme": [None, 0.0]}
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return empty, None
+        except OSError as exc:
+            return empty, f"Cannot read {self.path} ({exc.strerror}); read marks start empty."
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                raise ValueError("not a digest-tui state file")
+            items = data.get("items")
+            theme = data.get("theme", [None, 0.0])
+            if not isinstance(items, dict):
+                raise ValueError("its items are damaged")
+            items = {k: r for k, r in items.items() if _valid(r)}
+            if not (isinstance(theme, list) and len(theme) == 2):
+                theme = [None, 0.0]
+            return {"items": items, "theme": theme}, None
+        except ValueError as exc:
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            with contextlib.suppress(OSError):
+                os.replace(self.path, aside)
+            return empty, f"{self.path} was damaged ({exc}); moved it to {aside.name} and started afresh."
+
+    def save(self) -> None:
+        """Merge with what is on disk (another reader's marks) and write it atomically."""
+        with self._file_lock():
+            disk, _ = self._read()
+            with self._lock:
+                merged = _merge(disk["items"], self.items)
+                theme = max(disk["theme"], self.theme, key=lambda t: t[1] or 0.0)
+                self.items, self.theme = merged, theme
+                blob = json.dumps(
+                    {"format": FORMAT, "theme": theme, "items": merged}, ensure_ascii=False, separators=(",", ":")
+                ).encode()
+            atomic_write(str(self.path), blob)
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, the merge still keeps most marks
+            yield
+            return
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    # --- marks ---
+
+    def is_read(self, item_id: str) -> bool:
+        record = self.items.get(item_id)
+        return bool(record and record.get("r", (False,))[0])
+
+    def is_starred(self, item_id: str) -> bool:
+        record = self.items.get(item_id)
+        return bool(record and record.get("s", (False,))[0])
+
+    def set_read(self, item_ids: list[str], read: bool = True) -> bool:
+        """Mark items read or unread; whether anything changed."""
+        now = time.time()
+        changed = False
+        with self._lock:
+            for item_id in item_ids:
+                if self.is_read(item_id) != read:
+                    self.items.setdefault(item_id, {})["r"] = [read, now]
+                    changed = True
+            self.changes += changed
+        return changed
+
+    def set_star(self, item_id: str, starred: bool, info: dict[str, Any]) -> None:
+        with self._lock:
+            record = self.items.setdefault(item_id, {})
+            record["s"] = [starred, time.time()]
+            if starred:
+                record["i"] = info
+            self.changes += 1
+
+    def starred(self) -> list[tuple[str, dict[str, Any]]]:
+        """Starred items, newest star first, with what was saved of them."""
+        found = [(r["s"][1], item_id, r.get("i", {})) for item_id, r in self.items.items() if self.is_starred(item_id)]
+        return [(item_id, info) for _, item_id, info in sorted(found, reverse=True)]
+
+    def set_theme(self, name: str) -> None:
+        with self._lock:
+            self.theme = [name, time.time()]
+            self.changes += 1
+
+
+def _valid(record: object) -> bool:
+    if not isinstance(record, dict):
+        return False
+    marks = [record[k] for k in ("r", "s") if k in record]
+    return all(isinstance(m, list) and len(m) == 2 and isinstance(m[1], int | float) for m in marks)
+
+
+def _merge(disk: dict[str, Record], mine: dict[str, Record]) -> dict[str, Record]:
+    merged = dict(disk)
+    for item_id, record in mine.items():
+        other = merged.get(item_id)
+        if other is None:
+            merged[item_id] = record
+            continue
+        combined = dict(other)
+        for key in ("r", "s"):
+            if key in record and (key not in other or record[key][1] >= other[key][1]):
+                combined[key] = record[key]
+        if "i" in record and combined.get("s") is record.get("s"):
+            combined["i"] = record["i"]
+        merged[item_id] = combined
+    return merged

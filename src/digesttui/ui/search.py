@@ -1,0 +1,114 @@
+"""`/`: search every digest as you type; Enter opens a hit in the panes, Esc goes back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from digesttui.ui.rowlist import RowList
+
+if TYPE_CHECKING:
+    from digesttui.search import Hit
+    from digesttui.ui.app import DigestApp
+
+
+class SearchResults(RowList):
+    """Hits: the digest's date and title, then the item's headline."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hits: list[Hit] = []
+
+    def show(self, hits: list[Hit]) -> None:
+        self.hits = hits
+        self.set_count(len(hits), 0)
+
+    def action_cursor(self, delta: int) -> None:
+        if delta < 0 and self.cursor == 0:
+            self.screen.query_one(Input).focus()  # up from the first hit: back to the query
+        else:
+            super().action_cursor(delta)
+
+    def row_text(self, index: int, width: int) -> Text:
+        digest, item = self.hits[index]
+        text = Text(digest.date_text() + "  ", style=self.style("dim"), end="")
+        text.append(item.title)
+        text.append(f"  — {digest.title}", style=self.style("dim"))
+        return text
+
+
+class SearchScreen(Screen[tuple[str, "Hit"] | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Back", id="search.back"),
+        Binding("down", "results", "Results", show=False, id="search.results"),
+        Binding("enter", "open", "Open", id="search.open"),
+    ]
+
+    app: DigestApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search every headline and summary…", id="query")
+        yield Static("Type to search; ↓ to the results, Enter opens, Esc goes back.", id="search-status")
+        results = SearchResults(id="results")
+        results.border_title = "Hits"
+        yield results
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self._prepare()
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _prepare(self) -> None:
+        self.app.search_index()  # built once per snapshot, here rather than at the first key
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.04, self._search)  # a burst of keys makes one search
+
+    def _search(self) -> None:
+        self._run(self.query_one(Input).value)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run(self, query: str) -> None:
+        hits = self.app.search_index().search(query) if query.strip() else []
+        self.app.call_from_thread(self._show, query, hits)
+
+    def _show(self, query: str, hits: list[Hit]) -> None:
+        if query != self.query_one(Input).value:
+            return  # typing went on
+        self.query_one(SearchResults).show(hits)
+        status = self.query_one("#search-status", Static)
+        if not query.strip():
+            status.update("Type to search; ↓ to the results, Enter opens, Esc goes back.")
+        elif hits:
+            more = "+" if len(hits) >= 1000 else ""
+            status.update(f"{len(hits)}{more} hit{'s' if len(hits) != 1 else ''} for {query!r}")
+        else:
+            status.update(f"Nothing found for {query!r}")
+
+    def action_results(self) -> None:
+        self.query_one(SearchResults).focus()
+
+    @on(Input.Submitted)
+    def action_open(self) -> None:
+        results = self.query_one(SearchResults)
+        if results.hits:
+            self.dismiss((self.query_one(Input).value.strip(), results.hits[results.cursor]))
+
+    @on(RowList.Highlighted)
+    def _moved(self, event: RowList.Highlighted) -> None:
+        event.stop()
