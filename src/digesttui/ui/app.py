@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -34,8 +35,15 @@ if TYPE_CHECKING:
     from digesttui.search import Hit, SearchIndex
 
 
+def _go_to_digest() -> type[Provider]:
+    from digesttui.ui.search import GoToDigest  # loaded when the palette opens
+
+    return GoToDigest
+
+
 class DigestApp(LinkActions):
     TITLE = "digest-tui"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {_go_to_digest}
     CSS_PATH = str(resource("styles") / "digest-tui.tcss")
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -417,17 +425,27 @@ class DigestApp(LinkActions):
 
         self.push_screen(SearchScreen(), self._open_hit)
 
+    def go_to_digest(self, path: str, item_index: int = 0) -> None:
+        """Select a digest and one of its items (an index into the items on display), clearing
+        the filters that hide the digest."""
+        if not any(d.path == path for d in self.shown_digests):
+            self.only_unread = self.only_starred = False
+            self.category = None
+            self._refilter()
+        for index, digest in enumerate(self.shown_digests):
+            if digest.path == path:
+                self._go_to(index, item_index)
+                return
+
     def _open_hit(self, found: tuple[str, Hit] | None) -> None:
         if found is None:
             return
         query, hit = found
-        if hit.digest not in self.shown_digests or (self.only_starred and not self._starred(hit.digest, hit.item)):
-            self.only_unread = self.only_starred = False
-            self.category = None
-            self._refilter()
         self.highlight = query
-        index = next(n for n, d in enumerate(self.shown_digests) if d.path == hit.digest.path)
-        self._go_to(index, hit.digest.items.index(hit.item))
+        if self.only_starred:  # the hit is shown among all its digest's items
+            self.only_starred = False
+            self._refilter()
+        self.go_to_digest(hit.digest.path, hit.digest.items.index(hit.item))
         self.query_one(ItemList).focus()
 
     # --- moving around ---

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import Hit as PaletteHit
+from textual.command import Hits, Provider
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -112,3 +115,27 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
     @on(RowList.Highlighted)
     def _moved(self, event: RowList.Highlighted) -> None:
         event.stop()
+
+
+class GoToDigest(Provider):
+    """Command palette: "go to digest" by date or title."""
+
+    async def search(self, query: str) -> Hits:
+        app: DigestApp = self.app  # type: ignore[assignment]
+        needle = " ".join(query.split()).lower()
+        if len(needle) < 2:
+            return
+        found = 0
+        for digest in app.snapshot.digests if app.snapshot else ():
+            label = f"{digest.date_text()} {digest.title}"
+            at = label.lower().find(needle)
+            if at == -1:
+                continue
+            display = Text("Go to digest: ")
+            display.append(label[:at])
+            display.append(label[at : at + len(needle)], style="bold reverse")
+            display.append(label[at + len(needle) :])
+            yield PaletteHit(0.9 if at == 0 else 0.7, display, partial(app.go_to_digest, digest.path), text=label)
+            found += 1
+            if found >= 30:
+                return
