@@ -1,13 +1,13 @@
 """The config file (TOML, in the platform config dir). Pure: parsing and checking, no Textual.
 
-    folders = ["~/digests"]          # read when no PATH is given (after $DIGEST_TUI_DIR)
-    theme = "nord"                   # a Textual theme; the last one chosen in the app wins
-    browser = "firefox %s"           # like --browser
-    mark_read = "delay"              # "delay", "immediately" or "manual"
-    mark_read_delay = 1.0            # seconds an item is shown before it counts as read
+folders = ["~/digests"]          # read when no PATH is given (after $DIGEST_TUI_DIR)
+theme = "nord"                   # a Textual theme; the last one chosen in the app wins
+browser = "firefox %s"           # like --browser
+mark_read = "delay"              # "delay", "immediately" or "manual"
+mark_read_delay = 1.0            # seconds an item is shown before it counts as read
 
-    [keys]                           # binding id = keys (see the ? screen for the ids)
-    "link.open" = "o,enter"
+[keys]                           # binding id = keys (see the ? screen for the ids)
+"link.open" = "o,enter"
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
     delay = take("mark_read_delay", (int, float), 1.0)
     keys = take("keys", dict, {})
     if isinstance(keys, dict) and not all(isinstance(v, str) for v in keys.values()):
-        problems.append("every [keys] entry should be a string such as \"o,enter\"")
+        problems.append('every [keys] entry should be a string such as "o,enter"')
         keys = {}
     unknown = sorted(set(data) - {"folders", "theme", "browser", "mark_read", "mark_read_delay", "keys"})
     if unknown:

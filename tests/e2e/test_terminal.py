@@ -138,3 +138,21 @@ def test_check_and_json_from_the_command_line(tmp_path: Path) -> None:
     assert usage.returncode == 2 and usage.stderr.count("\n") == 1
     no_tty = subprocess.run(run, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert no_tty.returncode == 2 and "needs a terminal" in no_tty.stderr and "Traceback" not in no_tty.stderr
+
+
+def test_export_starred_prints_markdown() -> None:
+    import subprocess
+
+    from digesttui.state import State, state_path
+
+    empty = subprocess.run([executable(), "--export-starred"], capture_output=True, text=True)
+    assert empty.returncode == 0 and "(none yet" in empty.stdout
+    state = State(state_path()).load()
+    info = {"title": "Big [news]", "url": "https://n.example/1", "summary": "**Bold** words\nline two", "digest": "D"}
+    state.set_star("https://n.example/1", True, {**info, "date": "2025-01-01 08:00"})
+    state.save()
+    out = subprocess.run([executable(), "--export-starred"], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("# Starred items\n")
+    assert (
+        "- [Big \\[news\\]](<https://n.example/1>)\n  *D — 2025-01-01 08:00*\n\n  **Bold** words\n  line two\n" in out
+    )

@@ -111,6 +111,7 @@ class DigestApp(LinkActions):
         self.only_starred = False
         self.category: str | None = None
         self.unread: dict[str, int] = {}
+        self.unread_total = 0
         self.highlight = ""
         self._index: SearchIndex | None = None
         self._read_timer: Timer | None = None
@@ -224,12 +225,16 @@ class DigestApp(LinkActions):
         self._update_header()
 
     def _count_unread(self) -> None:
+        """Unread items per digest, and in all (where a story in two digests counts once)."""
         is_read = self.state.is_read
         self.unread.clear()
+        unread_ids: set[str] = set()
         for digest in self.snapshot.digests if self.snapshot else ():
-            count = sum(1 for item in digest.items if not is_read(digest.item_id(item)))
-            if count:
-                self.unread[digest.path] = count
+            ids = [item_id for item in digest.items if not is_read(item_id := digest.item_id(item))]
+            if ids:
+                self.unread[digest.path] = len(ids)
+                unread_ids.update(ids)
+        self.unread_total = len(unread_ids)
 
     def _starred(self, digest: Digest, item: Item) -> bool:
         return self.state.is_starred(digest.item_id(item))
@@ -267,7 +272,7 @@ class DigestApp(LinkActions):
             if self.samples
             else ", ".join("~" + r[len(home) :] if r.startswith(home + os.sep) else r for r in snap.roots)
         )
-        unread = sum(self.unread.values())
+        unread = self.unread_total
         text = f"digest-tui — {where} — {len(snap.digests):,} digests, {snap.item_count:,} items, {unread:,} unread"
         shown = [
             name

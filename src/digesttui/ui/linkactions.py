@@ -22,7 +22,6 @@ class LinkActions(App[None]):
     item: Item | None
     browser: str | None
 
-
     def action_open_link(self) -> None:
         if self._needs_link():
             self.open_url_safely(self.item.url)  # type: ignore[union-attr, arg-type]

@@ -1,0 +1,247 @@
+"""Daily reading: read marks, next unread, stars, filters, search, palette, theme, config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from digesttui.config import Config
+from digesttui.state import State, state_path
+from digesttui.ui.app import DigestApp
+from tests.app.helpers import header, panes, settled, visible_rows, wait_for
+from tests.conftest import digest_text, write
+
+A, B, C = ("Alpha", "https://a.example"), ("Beta", "https://b.example"), ("Gamma", "https://c.example")
+D = ("Delta", "https://d.example")
+
+
+def library(tmp_path: Path) -> Path:
+    write(tmp_path, "2025-01-02.md", digest_text("Newer", "2025-01-02", A, B, extra="categories: [models]\n"))
+    write(tmp_path, "2025-01-01.md", digest_text("Older", "2025-01-01", C, D, A, extra="tags: [tools]\n"))
+    return tmp_path
+
+
+def make(tmp_path: Path, **config) -> DigestApp:
+    return DigestApp([str(library(tmp_path))], watch=False, config=Config(**config))
+
+
+async def start(pilot, app: DigestApp) -> None:
+    await wait_for(pilot, lambda: app.loaded)
+    await settled(pilot)
+
+
+async def test_items_become_read_after_the_delay_and_counts_follow(tmp_path: Path) -> None:
+    app = make(tmp_path, mark_read_delay=0.3)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        digests, items, _ = panes(app)
+        assert "4 unread" in header(app)  # Alpha is in both digests: read once, read everywhere
+        assert visible_rows(digests)[0].endswith("2/2")
+        assert visible_rows(items)[0].startswith("•")
+        await wait_for(pilot, lambda: "3 unread" in header(app), timeout=3, what="marked read")
+        assert visible_rows(items)[0].startswith("  ") and visible_rows(digests)[0].endswith("1/2")
+        assert visible_rows(digests)[1].endswith("2/3")  # Alpha, read in the newer digest
+        await wait_for(pilot, lambda: State(state_path()).load().is_read("https://a.example"), what="saved")
+
+
+async def test_manual_and_immediate_policies(tmp_path: Path) -> None:
+    app = make(tmp_path, mark_read="manual", mark_read_delay=0.05)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        await pilot.pause(0.3)
+        assert "4 unread" in header(app)
+        await pilot.press("m")
+        assert "3 unread" in header(app)
+        await pilot.press("m")
+        assert "4 unread" in header(app)
+        await pilot.press("M")
+        assert "2 unread" in header(app)  # Alpha and Beta read: Gamma and Delta left
+    app = DigestApp([str(tmp_path)], watch=False, config=Config(mark_read="immediately"))
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        await pilot.press("G")  # to the older digest: its first item (Gamma) is read at once
+        await settled(pilot)
+        assert app.state.is_read("https://c.example")
+
+
+async def test_n_and_N_go_to_unread_items_across_digests(tmp_path: Path) -> None:
+    app = make(tmp_path, mark_read="manual")
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        await pilot.press("m")  # Alpha read
+        await pilot.press("n")
+        assert app.item is not None and app.item.title == "Beta"
+        await pilot.press("m", "n")
+        assert app.digest is not None and app.digest.title == "Older"
+        assert app.item is not None and app.item.title == "Gamma"
+        await pilot.press("n", "n")
+        assert app.item is not None and app.item.title == "Delta"  # Alpha is read: skipped
+        assert "No unread items below." in " ".join(str(n.message) for n in app._notifications)
+        await pilot.press("N")
+        assert app.item is not None and app.item.title == "Gamma"
+        await pilot.press("N")
+        assert app.item is not None and app.item.title == "Gamma"  # Beta is read now
+
+
+async def test_stars_and_only_starred(tmp_path: Path) -> None:
+    app = make(tmp_path, mark_read="manual")
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        digests, items, _ = panes(app)
+        await pilot.press("l", "j", "s")  # star Beta
+        assert "★ Beta" in visible_rows(items)[1]
+        await pilot.press("S")
+        assert [d.title for d in app.shown_digests] == ["Newer"]
+        assert [i.title for i in app.shown_items] == ["Beta"]
+        assert "starred only" in header(app)
+        await pilot.press("S")
+        assert len(app.shown_digests) == 2
+        await pilot.pause(0.8)
+        assert State(state_path()).load().starred()[0][1]["title"] == "Beta"
+
+
+async def test_u_shows_only_digests_with_unread(tmp_path: Path) -> None:
+    app = make(tmp_path, mark_read="manual")
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        await pilot.press("M", "u")
+        assert [d.title for d in app.shown_digests] == ["Older"]
+        assert "unread only" in header(app)
+        await pilot.press("u")
+        assert len(app.shown_digests) == 2
+
+
+async def test_filter_by_category_or_tag(tmp_path: Path) -> None:
+    from digesttui.ui.screens import CategoryPicker
+
+    app = make(tmp_path)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        await pilot.press("f")
+        assert isinstance(app.screen, CategoryPicker)
+        assert app.screen.names == ["", "models", "tools"]
+        await pilot.press("down", "down", "enter")
+        assert [d.title for d in app.shown_digests] == ["Older"]
+        assert "category: tools" in header(app)
+        await pilot.press("f", "enter")  # "All digests"
+        assert len(app.shown_digests) == 2
+
+
+async def test_search_as_you_type_enter_opens_esc_returns(tmp_path: Path) -> None:
+    from digesttui.ui.search import SearchResults, SearchScreen
+
+    app = make(tmp_path, mark_read="manual")
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"summary of **d")
+        results = app.screen.query_one(SearchResults)
+        await wait_for(pilot, lambda: len(results.hits) == 1, what="hits")
+        assert "Delta" in visible_rows(results)[0] and "Older" in visible_rows(results)[0]
+        await pilot.press("enter")
+        await settled(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert app.digest is not None and app.digest.title == "Older"
+        assert app.item is not None and app.item.title == "Delta"
+        assert panes(app)[2].highlight == "summary of **d"
+        # Esc leaves the reader where it was
+        await pilot.press("slash", *"GAMMA")
+        await wait_for(pilot, lambda: len(app.screen.query_one(SearchResults).hits) == 1)
+        await pilot.press("escape")
+        assert app.item is not None and app.item.title == "Delta"
+
+
+async def test_search_chinese_two_characters(tmp_path: Path) -> None:
+    from digesttui.ui.search import SearchResults
+
+    write(tmp_path, "2025-01-03.md", digest_text("中文", "2025-01-03", ("小米发布模型", "https://m.example")))
+    app = make(tmp_path)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        await pilot.press("slash")
+        app.screen.query_one("#query").value = "模型"
+        results = app.screen.query_one(SearchResults)
+        await wait_for(pilot, lambda: len(results.hits) == 1)
+        await pilot.press("down", "enter")
+        await settled(pilot)
+        assert app.item is not None and app.item.title == "小米发布模型"
+
+
+async def test_the_query_is_highlighted_in_the_detail(tmp_path: Path) -> None:
+    from textual.widgets import Markdown
+
+    app = make(tmp_path)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        await pilot.press("slash", *"gamma")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settled(pilot)
+        markdown = app.query_one(Markdown)
+        spans = [
+            (block._content.plain[s.start : s.end], s.style)
+            for block in markdown.children
+            if hasattr(block, "_content") and block._content is not None
+            for s in block._content.spans
+        ]
+        assert any(text.lower() == "gamma" and getattr(style, "reverse", False) for text, style in spans)
+
+
+async def test_command_palette_has_actions_filters_and_go_to_digest(tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    app = make(tmp_path)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for needed in ["Next unread", "Star / unstar", "Search", "Open link", "Filter: models", "Filter: tools"]:
+            assert needed in titles
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"2025-01-01")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert app.digest is not None and app.digest.title == "Older"
+
+
+async def test_theme_persists(tmp_path: Path) -> None:
+    app = make(tmp_path)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        app.theme = "nord"
+        await pilot.pause(0.8)
+    assert State(state_path()).load().theme[0] == "nord"
+    again = make(tmp_path)
+    async with again.run_test(size=(150, 40)) as pilot:
+        await start(pilot, again)
+        await wait_for(pilot, lambda: again.theme == "nord")
+
+
+async def test_key_remapping_and_config_problem_shown(tmp_path: Path, monkeypatch) -> None:
+    from digesttui import links
+
+    copied: list[str] = []
+    monkeypatch.setattr(links, "system_copy", lambda text: copied.append(text))
+    app = DigestApp(
+        [str(library(tmp_path))],
+        watch=False,
+        config=Config(keys={"link.copy": "x"}),
+        config_problem="/cfg/config.toml:3: not valid TOML; using the defaults",
+    )
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        assert "config.toml:3" in " ".join(str(n.message) for n in app._notifications)
+        await pilot.press("c")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: copied == ["https://a.example"])
+
+
+async def test_corrupt_state_file_warns_on_screen(tmp_path: Path) -> None:
+    path = state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("garbage")
+    app = make(tmp_path)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        await wait_for(pilot, lambda: "was damaged" in " ".join(str(n.message) for n in app._notifications))
