@@ -86,7 +86,7 @@ async def test_stars_and_only_starred(tmp_path: Path) -> None:
     app = make(tmp_path, mark_read="manual")
     async with app.run_test(size=(150, 40)) as pilot:
         await start(pilot, app)
-        digests, items, _ = panes(app)
+        _, items, _ = panes(app)
         await pilot.press("l", "j", "s")  # star Beta
         assert "★ Beta" in visible_rows(items)[1]
         await pilot.press("S")
