@@ -17,6 +17,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 MARK_READ = ("delay", "immediately", "manual")
 
@@ -58,7 +59,7 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
         return Config(), f"{where}: not valid TOML ({exc}); using the defaults"
     problems: list[str] = []
 
-    def take(name: str, kind: type | tuple[type, ...], default: object) -> object:
+    def take(name: str, kind: type | tuple[type, ...], default: Any) -> Any:
         value = data.get(name, default)
         if value is not default and not isinstance(value, kind):
             problems.append(f"'{name}' should be {_kind_name(kind)}")
@@ -66,28 +67,27 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
         return value
 
     folders = take("folders", list, [])
-    if isinstance(folders, list) and not all(isinstance(f, str) for f in folders):
+    if not all(isinstance(f, str) for f in folders):
         problems.append("'folders' should be a list of strings")
         folders = []
     mark_read = take("mark_read", str, "delay")
     if mark_read not in MARK_READ:
         problems.append(f"'mark_read' should be one of {', '.join(MARK_READ)}")
         mark_read = "delay"
-    delay = take("mark_read_delay", (int, float), 1.0)
     keys = take("keys", dict, {})
-    if isinstance(keys, dict) and not all(isinstance(v, str) for v in keys.values()):
+    if not all(isinstance(v, str) for v in keys.values()):
         problems.append('every [keys] entry should be a string such as "o,enter"')
         keys = {}
     unknown = sorted(set(data) - {"folders", "theme", "browser", "mark_read", "mark_read_delay", "keys"})
     if unknown:
         problems.append(f"unknown setting{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
     config = Config(
-        folders=tuple(os.path.expanduser(f) for f in folders),  # type: ignore[union-attr]
-        theme=take("theme", str, None),  # type: ignore[arg-type]
-        browser=take("browser", str, None),  # type: ignore[arg-type]
-        mark_read=str(mark_read),
-        mark_read_delay=max(0.0, float(delay)),  # type: ignore[arg-type]
-        keys=dict(keys),  # type: ignore[call-overload]
+        folders=tuple(os.path.expanduser(f) for f in folders),
+        theme=take("theme", str, None),
+        browser=take("browser", str, None),
+        mark_read=mark_read,
+        mark_read_delay=max(0.0, float(take("mark_read_delay", (int, float), 1.0))),
+        keys=dict(keys),
     )
     message = f"{path}: {'; '.join(problems)}; using the defaults for those" if problems else None
     return config, message

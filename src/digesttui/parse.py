@@ -246,7 +246,7 @@ def _make_item(n: int, raw: _Raw) -> Item:
     else:
         title = plain(head)
     links = _links(head, summary)
-    if lead and links and links[0] == (title, url):
+    if lead and url and links and links[0] == (title, url):
         links[0] = Link(title, url)  # share the strings: 80,000 items hold a copy less
     if url is None:
         url = next((link.url for link in links if _is_web(link.url)), None)

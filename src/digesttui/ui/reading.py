@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.timer import Timer
@@ -45,7 +45,7 @@ class ReadingActions(App[None]):
         def _refilter(self) -> None: ...
         def _update_header(self) -> None: ...
         def _go_to(self, digest_index: int, item_index: int) -> None: ...
-        def save_state(self) -> None: ...
+        def save_state(self) -> Any: ...
 
     def _count_unread(self) -> None:
         """Unread items per digest, and in all (where a story in two digests counts once)."""

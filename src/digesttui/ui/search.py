@@ -54,7 +54,7 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
         Binding("enter", "open", "Open", id="search.open"),
     ]
 
-    app: DigestApp  # type: ignore[assignment]
+    app: DigestApp
 
     def __init__(self) -> None:
         super().__init__()
