@@ -295,8 +295,7 @@ class Library:
         try:
             with open(self._cache_path, "rb") as f:
                 if pickle.load(f) != {"format": CACHE_FORMAT, "version": __version__}:
-                    self._notice = "The parse cache was from another version; rebuilt it."
-                    return {}
+                    return {}  # another version's: rebuilt without a word
                 while True:
                     try:
                         chunk = pickle.load(f)
@@ -304,7 +303,7 @@ class Library:
                         break
                     entries.update((digest.path, digest) for digest in chunk if isinstance(digest, Digest))
         except Exception:  # any damage to the cache only costs a rebuild
-            self._notice = f"The parse cache {self._cache_path} was unreadable; rebuilt it."
+            self._notice = f"Rebuilt the parse cache: {self._cache_path} could not be read."
             return {}
         finally:
             if enabled:

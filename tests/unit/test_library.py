@@ -83,7 +83,7 @@ def test_cache_reused_and_survives_corruption(tmp_path: Path) -> None:
     cache_file.write_bytes(b"garbage")
     third = Library([str(docs)], str(cache)).load()
     assert third.digests == first.digests
-    assert "unreadable" in third.notice
+    assert "could not be read" in third.notice
 
 
 def test_cache_only_reparses_changed_files(tmp_path: Path, monkeypatch) -> None:

@@ -203,7 +203,7 @@ class DigestApp(ReadingActions, LinkActions):
                 count = len(added)
                 self.notify(f"{count} new digest{'s' if count != 1 else ''}", title="Digests arrived")
         if snapshot.notice:
-            self.notify(snapshot.notice, severity="warning")
+            self.notify(snapshot.notice, timeout=5)
         self.loaded = self.loaded or snapshot.complete
         self._refilter()
 

@@ -25,6 +25,7 @@ _KEY_NAMES = {
     "pageup": "PgUp",
     "pagedown": "PgDn",
     "question_mark": "?",
+    "slash": "/",
     "space": "Space",
     "enter": "Enter",
     "home": "Home",
