@@ -12,7 +12,6 @@ from textual.binding import Binding, BindingType
 from textual.command import Hit as PaletteHit
 from textual.command import Hits, Provider
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from digesttui.ui.rowlist import RowList
@@ -56,10 +55,6 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
 
     app: DigestApp
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._timer: Timer | None = None
-
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search every headline and summary…", id="query")
         yield Static("Type to search; ↓ to the results, Enter opens, Esc goes back.", id="search-status")
@@ -78,12 +73,7 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(0.04, self._search)  # a burst of keys makes one search
-
-    def _search(self) -> None:
-        self._run(self.query_one(Input).value)
+        self._run(event.value)  # a search takes milliseconds: no need to wait for more keys
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run(self, query: str) -> None:
