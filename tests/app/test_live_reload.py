@@ -136,3 +136,12 @@ async def test_r_reloads_by_hand(tmp_path: Path) -> None:
         assert titles(app) == ["One"]
         await pilot.press("r")
         await wait_for(pilot, lambda: titles(app) == ["Two", "One"], what="reload")
+
+
+async def test_poll_mode_sees_new_files(tmp_path: Path) -> None:
+    """--poll: for network file systems where inotify events never arrive."""
+    app = DigestApp([str(tmp_path)], poll=True)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await start(pilot, app)
+        write(tmp_path, "2025-01-01.md", digest_text("Polled", "2025-01-01", A))
+        await wait_for(pilot, lambda: titles(app) == ["Polled"], what="polled file")

@@ -3,6 +3,7 @@ it never reads or writes digest files itself."""
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -206,6 +207,10 @@ class DigestApp(ReadingActions, LinkActions):
             self.notify(snapshot.notice, timeout=5)
         self.loaded = self.loaded or snapshot.complete
         self._refilter()
+        if snapshot.complete:
+            # Hundreds of thousands of long-lived objects: keep the cycle collector from
+            # walking them all (a pause the screen would show). Refcounting still frees them.
+            gc.freeze()
 
     # --- filters and counts ---
 
