@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from digesttui.cli import choose_roots
@@ -12,6 +14,10 @@ from digesttui.ui.detail import DetailPane
 
 
 async def main(out: Path) -> None:
+    # a fresh reader: no read marks, cache or config of whoever runs this
+    home = tempfile.mkdtemp()
+    for var in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        os.environ[var] = home
     roots, samples = choose_roots([], {})
     app = DigestApp(roots, samples=samples, watch=False)
     async with app.run_test(size=(150, 34)) as pilot:

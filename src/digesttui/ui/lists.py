@@ -30,7 +30,8 @@ class DigestList(RowList):
     def row_text(self, index: int, width: int) -> Text:
         digest = self.digests[index]
         when = digest.date_text()
-        text = Text(when[5:] if width < 44 else when, style=self.style("dim"), end="")
+        text = Text(end="")
+        text.append(when[5:] if width < 44 else when, style=self.style("dim"))
         text.append(" ●" if digest.path in self.new_paths else "  ", style=self.style("mark"))
         if digest.has_error:
             name = digest.label.rsplit("/", 1)[-1]
@@ -61,7 +62,8 @@ class ItemList(RowList):
     def row_text(self, index: int, width: int) -> Text:
         item = self.items[index]
         read, starred = self.marks(self.digest, item) if self.digest else (False, False)
-        text = Text("  " if read else "• ", style=self.style("mark"), end="")
+        text = Text(end="")
+        text.append("  " if read else "• ", style=self.style("mark"))
         text.append(f"{item.n:>2}. ", style=self.style("dim"))
         if starred:
             text.append("★ ", style=self.style("mark"))

@@ -40,7 +40,8 @@ class SearchResults(RowList):
 
     def row_text(self, index: int, width: int) -> Text:
         digest, item = self.hits[index]
-        text = Text(digest.date_text() + "  ", style=self.style("dim"), end="")
+        text = Text(end="")
+        text.append(digest.date_text() + "  ", style=self.style("dim"))
         text.append(item.title)
         text.append(f"  — {digest.title}", style=self.style("dim"))
         return text
