@@ -245,3 +245,15 @@ async def test_corrupt_state_file_warns_on_screen(tmp_path: Path) -> None:
     async with app.run_test(size=(150, 40)) as pilot:
         await start(pilot, app)
         await wait_for(pilot, lambda: "was damaged" in " ".join(str(n.message) for n in app._notifications))
+
+
+async def test_typing_in_search_is_text_not_keys(tmp_path: Path) -> None:
+    from digesttui.ui.search import SearchScreen
+
+    app = make(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await start(pilot, app)
+        await pilot.press("slash", "q", "question_mark", "n", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one("#query").value == "q?ns"
