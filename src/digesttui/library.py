@@ -187,8 +187,14 @@ class Library:
 
     # --- reading the whole library ---
 
-    def load(self, progress: Callable[[Snapshot], None] | None = None, every: float = 0.3) -> Snapshot:
-        """Scan every root; parse what the cache does not already hold, newest files first."""
+    def load(
+        self,
+        progress: Callable[[Snapshot], None] | None = None,
+        every: float = 0.3,
+        stop: threading.Event | None = None,
+    ) -> Snapshot:
+        """Scan every root; parse what the cache does not already hold, newest files first.
+        With `stop` set (the reader is quitting), it returns what it has at once."""
         with self._lock:
             cached = self._read_cache() if not self._entries else dict(self._entries)
             found: dict[str, os.stat_result] = {}
@@ -206,6 +212,8 @@ class Library:
             self._entries = entries
             last = time.monotonic()
             for digest in _parse_all([path for _, path, _ in todo]):
+                if stop is not None and stop.is_set():
+                    break
                 self._entries[digest.path] = digest
                 if progress and time.monotonic() - last > every:
                     progress(self._snapshot(complete=False, total=len(found)))

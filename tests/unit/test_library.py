@@ -160,3 +160,14 @@ def test_a_failing_child_falls_back_to_parsing_here(tmp_path: Path, monkeypatch)
         write(tmp_path, f"d{n:02}.md", digest_text(f"D{n}", "2025-01-01", ONE))
     snap = Library([str(tmp_path)]).load()
     assert sorted(d.title for d in snap.digests) == sorted(f"D{n}" for n in range(12))
+
+
+def test_load_stops_at_once_when_told(tmp_path: Path) -> None:
+    import threading
+
+    for n in range(50):
+        write(tmp_path, f"d{n:02}.md", digest_text(f"D{n}", "2025-01-01", ONE))
+    stop = threading.Event()
+    stop.set()
+    snap = Library([str(tmp_path)]).load(stop=stop)
+    assert snap.digests == () and snap.total == 50

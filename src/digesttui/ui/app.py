@@ -8,7 +8,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -144,6 +144,10 @@ class DigestApp(ReadingActions, LinkActions):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self.load_library)  # paint first, then read
 
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self._stop.set()  # workers: a load in progress or the watcher stop at once
+        super().exit(*args, **kwargs)
+
     def on_unmount(self) -> None:
         self._stop.set()
         if self.state.changes:
@@ -159,7 +163,9 @@ class DigestApp(ReadingActions, LinkActions):
         if not self.loaded:
             self.state.load()
             self.call_from_thread(self._state_loaded)
-        self._publish(self.library.load(progress=self._publish))
+        self._publish(self.library.load(progress=self._publish, stop=self._stop))
+        if self._stop.is_set():
+            return
         self.library.save()
         if self.watching and not self._stop.is_set():
             self.call_from_thread(self.watch_library)
