@@ -103,6 +103,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                 markdown = await self._markdown()
                 markdown.highlight = wanted[2] if wanted else ""
                 note = self.query_one("#note", Static)
+                self.query_one(RenderedLines).set_lines([])
                 if big:
                     kb = len(text.encode()) // 1024
                     note.update(f"Rendering a {kb} KB item…")
@@ -110,7 +111,6 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                     await markdown.update("")
                 else:
                     note.update("")
-                    self.query_one(RenderedLines).set_lines([])
                     await markdown.update(text)
                 markdown.display = True
                 if _place(wanted) != _place(self._shown):
