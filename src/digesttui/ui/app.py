@@ -120,22 +120,22 @@ class DigestApp(ReadingActions, LinkActions):
         self._save_timer: Timer | None = None
         self._stop = threading.Event()
 
+    AUTO_FOCUS = "#digests"
+
     def compose(self) -> ComposeResult:
         yield Static("digest-tui: loading…", id="header")
+        digests, items, detail = DigestList(id="digests"), ItemList(id="items"), DetailPane(id="detail")
+        digests.border_title, items.border_title, detail.border_title = "Digests", "Items", "Detail"
+        digests.unread = self.unread
+        items.marks = self._item_marks
         with Horizontal(id="panes"):
             with Horizontal(id="lists"):
-                yield DigestList(id="digests")
-                yield ItemList(id="items")
-            yield DetailPane(id="detail")
+                yield digests
+                yield items
+            yield detail
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#digests").border_title = "Digests"
-        self.query_one("#items").border_title = "Items"
-        self.query_one("#detail").border_title = "Detail"
-        self.query_one(DigestList).unread = self.unread
-        self.query_one(ItemList).marks = self._item_marks
-        self.query_one(DigestList).focus()
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self._apply_theme(self.config.theme)
