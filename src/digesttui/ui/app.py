@@ -120,8 +120,6 @@ class DigestApp(ReadingActions, LinkActions):
         self._save_timer: Timer | None = None
         self._stop = threading.Event()
 
-    AUTO_FOCUS = "#digests"
-
     def compose(self) -> ComposeResult:
         yield Static("digest-tui: loading…", id="header")
         digests, items, detail = DigestList(id="digests"), ItemList(id="items"), DetailPane(id="detail")
@@ -136,6 +134,7 @@ class DigestApp(ReadingActions, LinkActions):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(DigestList).focus()
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self._apply_theme(self.config.theme)
