@@ -144,6 +144,10 @@ async def test_search_as_you_type_enter_opens_esc_returns(tmp_path: Path) -> Non
         assert app.digest is not None and app.digest.title == "Older"
         assert app.item is not None and app.item.title == "Delta"
         assert panes(app)[2].highlight == "summary of **d"
+        await pilot.press("h", "k")  # another digest: the highlight goes
+        await settled(pilot)
+        assert panes(app)[2].highlight == ""
+        await pilot.press("j", "l", "j")
         # Esc leaves the reader where it was
         await pilot.press("slash", *"GAMMA")
         await wait_for(pilot, lambda: len(app.screen.query_one(SearchResults).hits) == 1)

@@ -288,6 +288,8 @@ class DigestApp(ReadingActions, LinkActions):
             self._select_item(-1)
             return
         self.query_one(DigestList).new_paths.discard(digest.path)
+        if previous is not None and previous.path != digest.path:
+            self.highlight = ""  # a search's highlight belongs to the digest it opened
         items = digest.items
         if self.only_starred:
             items = tuple(i for i in items if self._starred(digest, i))

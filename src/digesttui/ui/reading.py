@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,7 @@ class ReadingActions(App[None]):
         def _refilter(self) -> None: ...
         def _update_header(self) -> None: ...
         def _go_to(self, digest_index: int, item_index: int) -> None: ...
+        def _select_item(self, index: int) -> None: ...
         def save_state(self) -> Any: ...
 
     def _count_unread(self) -> None:
@@ -97,7 +98,8 @@ class ReadingActions(App[None]):
 
     def action_next_unread(self, step: int) -> None:
         start = (self.query_one(DigestList).cursor, self.query_one(ItemList).cursor)
-        for d, i in _positions(self.shown_digests, start, step, self.only_starred and self._starred):
+        keep = self._starred if self.only_starred else None
+        for d, i in _positions(self.shown_digests, start, step, keep):
             digest = self.shown_digests[d]
             if not self.state.is_read(digest.item_id(digest.items[i])):
                 items = [x for x in digest.items if not self.only_starred or self._starred(digest, x)]
@@ -184,22 +186,26 @@ class ReadingActions(App[None]):
         if found is None:
             return
         query, hit = found
-        self.highlight = query
         if self.only_starred:  # the hit is shown among all its digest's items
             self.only_starred = False
             self._refilter()
         self.go_to_digest(hit.digest.path, hit.digest.items.index(hit.item))
+        self.highlight = query  # until another digest is selected
+        self._select_item(self.query_one(ItemList).cursor)
         self.query_one(ItemList).focus()
 
 
 def _positions(
-    digests: tuple[Digest, ...], start: tuple[int, int], step: int, keep: object = False
+    digests: tuple[Digest, ...],
+    start: tuple[int, int],
+    step: int,
+    keep: Callable[[Digest, Item], bool] | None = None,
 ) -> Iterator[tuple[int, int]]:
     """(digest, item) positions after `start` (`step` 1) or before it (-1), in display order.
     `start`'s item index counts the items on display (with `keep`, those that pass it)."""
     first, item_cursor = start
     for d in range(first, len(digests) if step > 0 else -1, step):
-        indexes = [i for i, item in enumerate(digests[d].items) if not keep or keep(digests[d], item)]  # type: ignore[operator]
+        indexes = [i for i, item in enumerate(digests[d].items) if keep is None or keep(digests[d], item)]
         if d == first:
             indexes = indexes[item_cursor + 1 :] if step > 0 else indexes[:item_cursor][::-1]
         elif step < 0:
