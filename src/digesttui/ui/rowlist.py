@@ -1,5 +1,5 @@
 """A list drawn with Textual's Line API: it renders only the rows on screen, so 100,000 rows cost
-what 20 do (no widget per row, unlike ListView)."""
+what 20 do: no widget is mounted per row."""
 
 from __future__ import annotations
 
