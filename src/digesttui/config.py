@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +50,8 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
         return Config(), None
     except (OSError, UnicodeDecodeError) as exc:
         return Config(), f"{path}: cannot be read ({exc}); using the defaults"
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

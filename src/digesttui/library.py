@@ -7,9 +7,7 @@ lock and the UI only ever sees immutable `Snapshot`s.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
-import hashlib
 import os
 import pickle
 import stat
@@ -179,6 +177,8 @@ class Library:
         self._lock = threading.Lock()
         self._cache_path: str | None = None
         if cache_dir:
+            import hashlib
+
             key = hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16]
             self._cache_path = os.path.join(cache_dir, f"library-{key}.pickle")
         self._notice = ""
@@ -355,6 +355,8 @@ class Library:
 
 def release_memory() -> None:
     """Hand memory freed after a big load back to the system (glibc keeps it otherwise)."""
+    import ctypes
+
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
 

@@ -9,7 +9,6 @@ cannot be read is moved aside, with a warning, and the reader starts afresh."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import threading
 import time
@@ -53,6 +52,8 @@ class State:
         return self
 
     def _read(self) -> tuple[dict[str, Any], str | None]:
+        import json
+
         empty: dict[str, Any] = {"items": {}, "theme": [None, 0.0]}
         try:
             raw = self.path.read_bytes()
@@ -80,6 +81,8 @@ class State:
 
     def save(self) -> None:
         """Merge with what is on disk (another reader's marks) and write it atomically."""
+        import json
+
         with self._file_lock():
             disk, _ = self._read()
             with self._lock:

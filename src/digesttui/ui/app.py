@@ -131,10 +131,10 @@ class DigestApp(ReadingActions, LinkActions):
                 yield digests
                 yield items
             yield detail
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(DigestList).focus()
+        self.call_after_refresh(self.mount, Footer())  # the key hints, a frame after the panes
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self._apply_theme(self.config.theme)

@@ -68,10 +68,6 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self.highlight = ""
         """Text to highlight (a search's query)."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield RenderedLines(id="big")
-        yield Static("", id="note")
-
     def show(self, digest: Digest | None, item: Item | None) -> None:
         """Show an item (or a digest's problems) once the lists have painted."""
         self._wanted = (digest, item, self.highlight) if digest is not None else None
@@ -90,8 +86,9 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         found = self.query(LinkedMarkdown)
         if found:
             return found.first()
+        # mounted with the first item, after the first paint: an empty pane paints faster
         markdown = LinkedMarkdown(id="markdown", open_links=False)
-        await self.mount(markdown, before=0)
+        await self.mount_all([markdown, RenderedLines(id="big"), Static("", id="note")])
         return markdown
 
     async def _render_wanted(self) -> None:

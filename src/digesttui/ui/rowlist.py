@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -60,6 +60,7 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id, classes=classes)
         self.count = 0
         self.cursor = 0
+        self._base = Style()
 
     # --- what subclasses provide ---
 
@@ -122,10 +123,14 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --- drawing ---
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base = self.rich_style  # once a frame, not once a line
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = round(self.scroll_y) + y
-        base = self.rich_style
+        base = self._base
         if index >= self.count:
             return Strip.blank(width, base)
         text = self.row_text(index, width)
