@@ -161,6 +161,12 @@ async def test_help_screen_lists_every_key() -> None:
             "q",
             "Quit",
             "Tab / Shift+Tab",
+            "/",
+            "Search",
+            "n",
+            "Next unread",
+            "link.open",
+            "unread.next",
         ]:
             assert needle in table_text, needle
         await pilot.press("escape")

@@ -65,17 +65,18 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
         table.add_column(style="bold")
         table.add_column()
+        table.add_column(style="dim")
         seen = set()
         for binding in self.bindings:
-            row = (key_label(binding.key), binding.description)
+            row = (key_label(binding.key), binding.description, binding.id or "")
             if row not in seen:
                 seen.add(row)
                 table.add_row(*row)
-        for row in _BUILT_IN:
-            table.add_row(*row)
+        for keys, what in _BUILT_IN:
+            table.add_row(keys, what, "")
         self.table = table
         with VerticalScroll(id="help") as scroll:
-            scroll.border_title = "Keys — Esc closes"
+            scroll.border_title = "Keys — Esc closes (last column: the ids for \\[keys] in config.toml)"
             yield Static(table)
 
 
