@@ -188,7 +188,8 @@ class DigestApp(ReadingActions, LinkActions):
         except OSError as exc:
             self.call_from_thread(self.notify, f"Could not save read marks: {exc}", severity="error")
             return
-        self.call_from_thread(self._marks_changed, False)  # another reader's marks may have come in
+        if not self._stop.is_set():
+            self.call_from_thread(self._marks_changed, False)  # another reader's marks may have come in
 
     def action_reload(self) -> None:
         self.notify("Reloading…", timeout=1)

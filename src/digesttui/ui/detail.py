@@ -132,8 +132,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self.app.call_from_thread(self._big_rendered, text, strips)
 
     def _big_rendered(self, text: str, strips: list[Strip]) -> None:
-        if self.source != text:
-            return  # the cursor moved on
+        if self.source != text or not self.is_attached:
+            return  # the cursor moved on, or the reader is closing
         self.query_one("#markdown").display = False
         self.query_one("#note", Static).update("")
         self.query_one(RenderedLines).set_lines(strips)

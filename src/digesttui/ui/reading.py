@@ -8,6 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.timer import Timer
 
 from digesttui.config import Config
@@ -69,8 +70,11 @@ class ReadingActions(App[None]):
 
     def _marks_changed(self, save: bool = True) -> None:
         self._count_unread()
-        self.query_one(DigestList).refresh()
-        self.query_one(ItemList).refresh()
+        try:
+            self.query_one(DigestList).refresh()
+            self.query_one(ItemList).refresh()
+        except NoMatches:  # the reader is closing: the marks are saved on the way out
+            return
         self._update_header()
         if save:
             if self._save_timer is not None:

@@ -82,8 +82,8 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
         self.app.call_from_thread(self._show, query, hits)
 
     def _show(self, query: str, hits: list[Hit]) -> None:
-        if query != self.query_one(Input).value:
-            return  # typing went on
+        if self.app.screen is not self or query != self.query_one(Input).value:
+            return  # gone back already, or typing went on
         self.query_one(SearchResults).show(hits)
         status = self.query_one("#search-status", Static)
         if not query.strip():
