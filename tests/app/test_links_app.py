@@ -44,6 +44,12 @@ def messages(app: DigestApp) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
 
 
+def links_app(folder: Path, **options: object) -> DigestApp:
+    """The reader on one digest whose items have a web link, several links, and bad ones."""
+    write(folder, "d.md", DIGEST)
+    return DigestApp([str(folder)], watch=False, **options)  # type: ignore[arg-type]
+
+
 async def started(pilot, app: DigestApp) -> None:
     await wait_for(pilot, lambda: app.loaded)
     await settled(pilot)
@@ -51,8 +57,7 @@ async def started(pilot, app: DigestApp) -> None:
 
 async def test_o_opens_with_browser_command_from_any_pane(tmp_path: Path, browser, clipboard) -> None:
     command, record = browser
-    write(tmp_path, "d.md", DIGEST)
-    app = DigestApp([str(tmp_path)], watch=False, browser=command)
+    app = links_app(tmp_path, browser=command)
     async with app.run_test(size=(150, 40)) as pilot:
         await started(pilot, app)
         await pilot.press("o")
@@ -64,9 +69,8 @@ async def test_o_opens_with_browser_command_from_any_pane(tmp_path: Path, browse
 
 
 async def test_browser_env_var_and_failure_message(tmp_path: Path, monkeypatch, clipboard) -> None:
-    write(tmp_path, "d.md", DIGEST)
     monkeypatch.setenv("BROWSER", "no-such-browser-here")
-    app = DigestApp([str(tmp_path)], watch=False)
+    app = links_app(tmp_path)
     async with app.run_test(size=(150, 40)) as pilot:
         await started(pilot, app)
         await pilot.press("o")
@@ -76,8 +80,7 @@ async def test_browser_env_var_and_failure_message(tmp_path: Path, monkeypatch, 
 
 async def test_non_http_links_are_refused(tmp_path: Path, browser, clipboard) -> None:
     command, record = browser
-    write(tmp_path, "d.md", DIGEST)
-    app = DigestApp([str(tmp_path)], watch=False, browser=command)
+    app = links_app(tmp_path, browser=command)
     async with app.run_test(size=(150, 40)) as pilot:
         await started(pilot, app)
         await pilot.press("l", "j")
@@ -92,10 +95,9 @@ async def test_non_http_links_are_refused(tmp_path: Path, browser, clipboard) ->
 
 
 async def test_over_ssh_copies_instead_of_starting_a_browser(tmp_path: Path, monkeypatch, clipboard) -> None:
-    write(tmp_path, "d.md", DIGEST)
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
     monkeypatch.setenv("DISPLAY", ":0")
-    app = DigestApp([str(tmp_path)], watch=False)
+    app = links_app(tmp_path)
     async with app.run_test(size=(150, 40)) as pilot:
         await started(pilot, app)
         await pilot.press("o")
@@ -106,8 +108,7 @@ async def test_over_ssh_copies_instead_of_starting_a_browser(tmp_path: Path, mon
 
 
 async def test_c_y_copy_and_Y_copies_the_item(tmp_path: Path, clipboard) -> None:
-    write(tmp_path, "d.md", DIGEST)
-    app = DigestApp([str(tmp_path)], watch=False)
+    app = links_app(tmp_path)
     async with app.run_test(size=(150, 40)) as pilot:
         await started(pilot, app)
         await pilot.press("c")
@@ -123,9 +124,8 @@ async def test_c_y_copy_and_Y_copies_the_item(tmp_path: Path, clipboard) -> None
 
 
 async def test_no_system_clipboard_is_said_truthfully(tmp_path: Path, monkeypatch) -> None:
-    write(tmp_path, "d.md", DIGEST)
     monkeypatch.setattr(links, "system_copy", lambda text: "no copy mechanism")
-    app = DigestApp([str(tmp_path)], watch=False)
+    app = links_app(tmp_path)
     async with app.run_test(size=(150, 40)) as pilot:
         await started(pilot, app)
         await pilot.press("c")
@@ -135,8 +135,7 @@ async def test_no_system_clipboard_is_said_truthfully(tmp_path: Path, monkeypatc
 
 async def test_picker_lists_every_link_and_chooses_by_number(tmp_path: Path, browser, clipboard) -> None:
     command, record = browser
-    write(tmp_path, "d.md", DIGEST)
-    app = DigestApp([str(tmp_path)], watch=False, browser=command)
+    app = links_app(tmp_path, browser=command)
     async with app.run_test(size=(150, 40)) as pilot:
         await started(pilot, app)
         await pilot.press("C")
@@ -161,8 +160,7 @@ async def test_clicking_a_link_in_the_detail_follows_the_policy(tmp_path: Path, 
     from textual.widgets import Markdown
 
     command, record = browser
-    write(tmp_path, "d.md", DIGEST)
-    app = DigestApp([str(tmp_path)], watch=False, browser=command)
+    app = links_app(tmp_path, browser=command)
     async with app.run_test(size=(150, 40)) as pilot:
         await started(pilot, app)
         markdown = app.query_one(Markdown)
