@@ -222,10 +222,6 @@ class Library:
             self._dirty = bool(todo) or len(cached) != len(entries)
             return self._snapshot(total=len(found))
 
-    def snapshot(self) -> Snapshot:
-        with self._lock:
-            return self._snapshot()
-
     def _snapshot(self, complete: bool = True, total: int | None = None) -> Snapshot:
         digests = sorted(self._entries.values(), key=lambda d: (-d.sort_key, d.path))
         notice, self._notice = self._notice, ""

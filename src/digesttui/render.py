@@ -49,24 +49,3 @@ def problems_markdown(digest: Digest) -> str:
 def item_as_markdown(item: Item) -> str:
     """The item to paste elsewhere: its headline link and summary."""
     return f"{headline(item)}\n\n{item.summary}".rstrip() + "\n"
-
-
-def chunks(markdown: str, size: int = 8000) -> list[str]:
-    """Split long Markdown at blank lines outside code fences into pieces of about `size`
-    characters, so that a long item can be rendered piece by piece."""
-    if len(markdown) <= size:
-        return [markdown]
-    pieces: list[str] = []
-    current: list[str] = []
-    length = 0
-    fenced = False
-    for line in markdown.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        if not line.strip() and not fenced and length >= size:
-            pieces.append("\n".join(current))
-            current, length = [], 0
-        current.append(line)
-        length += len(line) + 1
-    pieces.append("\n".join(current))
-    return pieces

@@ -6,7 +6,7 @@ import pytest
 
 from digesttui import links
 from digesttui.parse import parse_digest
-from digesttui.render import chunks, item_as_markdown, item_markdown
+from digesttui.render import item_as_markdown, item_markdown
 
 
 @pytest.mark.parametrize("url", ["https://x.com/a", "http://example.com", "HTTPS://EXAMPLE.COM/x"])
@@ -97,13 +97,6 @@ def test_item_markdown_has_headline_source_summary_and_digest() -> None:
     assert "**bold** sum" in md
     assert "D \\[x\\]" in md and "2025-01-02 03:04" in md and "c1" in md
     assert item_as_markdown(digest.items[0]) == "[Hi](<https://h.example>)\n\n**bold** sum\n"
-
-
-def test_chunks_split_long_markdown_outside_fences() -> None:
-    text = "\n\n".join(f"para {n} " + "x" * 100 for n in range(500))
-    parts = chunks(text, size=2000)
-    assert len(parts) > 10 and "\n".join(parts) == text
-    assert chunks("short") == ["short"]
 
 
 def test_platform_default_is_this_machine() -> None:
