@@ -6,18 +6,14 @@ are values) and strips terminal control characters from every string it returns.
 
 from __future__ import annotations
 
-import json
 import re
 import string
-import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-
+from digesttui.fields import date_from_name, load_front_matter, timestamp, to_datetime
 from digesttui.model import Digest, Item, Link, Problem
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -26,109 +22,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def clean(text: str) -> str:
     """Remove terminal control characters (C0 but tab and newline, ESC, DEL, C1)."""
     return _CONTROL.sub("", text)
-
-
-# --- front matter -----------------------------------------------------------------------------
-
-_YAML = YAMLHandler()
-_FAST_LINE = re.compile(r"([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*")
-_YAML_WORDS = {"null", "~", "true", "false", "yes", "no", "on", "off"}
-
-
-class _NeedsYaml(Exception):
-    pass
-
-
-def _fast_value(raw: str) -> Any:
-    if raw.startswith('"') or (raw.startswith("[") and raw.endswith("]")):
-        value = json.loads(raw)  # YAML's double-quoted and flow forms, when they are also JSON
-        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
-            raise _NeedsYaml
-        return value
-    if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2 and "'" not in raw[1:-1]:
-        return raw[1:-1]
-    if not raw or raw[0] in "[]{}&*!|>%@`'\"#-?:," or ": " in raw or " #" in raw or raw.lower() in _YAML_WORDS:
-        raise _NeedsYaml
-    return raw
-
-
-def _fast_yaml(text: str) -> dict[str, Any]:
-    """Plain `key: value` lines without YAML's machinery; `_NeedsYaml` when it is more than that."""
-    fields: dict[str, Any] = {}
-    for line in text.split("\n"):
-        if not line.strip():
-            continue
-        m = _FAST_LINE.fullmatch(line)
-        if m is None:
-            raise _NeedsYaml
-        try:
-            fields[m[1]] = _fast_value(m[2])
-        except ValueError as exc:  # json
-            raise _NeedsYaml from exc
-    return fields
-
-
-def _load_front_matter(kind: str, text: str, first_line: int) -> tuple[Any, Problem | None]:
-    """Parse front matter text; `first_line` is the file line its first line stands on."""
-    if kind == "+++":
-        try:
-            return tomllib.loads(text), None
-        except tomllib.TOMLDecodeError as exc:
-            msg = str(exc)
-            m = re.search(r"line (\d+)", msg)
-            line = first_line + int(m[1]) - 1 if m else first_line
-            msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
-            return None, Problem("error", f"front matter is not valid TOML: {msg}", line)
-    try:
-        return _fast_yaml(text), None
-    except _NeedsYaml:
-        pass
-    try:
-        return _YAML.load(text), None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark is not None else first_line
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, Problem("error", f"front matter is not valid YAML: {what}", line)
-
-
-# --- dates ------------------------------------------------------------------------------------
-
-_NAME_DATE = re.compile(r"(\d{4})[-.](\d{2})[-.](\d{2})(?:[-.T_ ](\d{2})(?!\d))?")
-
-
-def to_datetime(value: Any) -> datetime | None:
-    """A front-matter date (datetime, date or ISO 8601 string) as a datetime, else None."""
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?", text):
-            try:
-                return datetime.fromisoformat(text)
-            except ValueError:
-                return None
-    return None
-
-
-def date_from_name(path: str) -> datetime | None:
-    """`YYYY-MM-DD[-HH]` or `YYYY.MM.DD.HH` in a file name."""
-    m = _NAME_DATE.search(PurePath(path).name)
-    if m is None:
-        return None
-    try:
-        return datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4] or 0))
-    except ValueError:
-        return None
-
-
-def _timestamp(when: datetime) -> float:
-    try:
-        return when.timestamp()
-    except (OverflowError, ValueError, OSError):
-        return 0.0
 
 
 # --- items ------------------------------------------------------------------------------------
@@ -393,7 +286,7 @@ def parse_digest(data: bytes, path: str, *, mtime_ns: int = 0, size: int | None 
             body_start = 1
         else:
             body_start = end + 1
-            loaded, problem = _load_front_matter(opener, "\n".join(lines[1:end]), 2)
+            loaded, problem = load_front_matter(opener, "\n".join(lines[1:end]), 2)
             if problem:
                 problems.append(problem)
             elif isinstance(loaded, dict):
@@ -422,7 +315,7 @@ def parse_digest(data: bytes, path: str, *, mtime_ns: int = 0, size: int | None 
         label=clean(path),
         title=" ".join(title.split()),
         date=when,
-        sort_key=_timestamp(when) if when else 0.0,
+        sort_key=timestamp(when) if when else 0.0,
         categories=_strings(meta.get("categories"), "categories", problems),
         tags=_strings(meta.get("tags"), "tags", problems),
         items=items,

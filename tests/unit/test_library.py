@@ -119,7 +119,7 @@ def test_reader_never_writes_to_digest_folders(tmp_path: Path) -> None:
 
 def test_model_modules_do_not_import_textual() -> None:
     code = (
-        "import sys; import digesttui.model, digesttui.parse, digesttui.library, digesttui.links, "
+        "import sys; import digesttui.model, digesttui.parse, digesttui.fields, digesttui.library, digesttui.links, "
         "digesttui.render, digesttui.watch, digesttui.cli; "
         "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']; print(bad); assert not bad"
     )
