@@ -236,6 +236,8 @@ async def test_a_very_long_item_is_rendered_off_the_ui_loop(tmp_path: Path) -> N
     app = DigestApp([str(tmp_path)], watch=False)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: app.loaded)
+        # the detail pane mounts its widgets with the first item it shows
+        await wait_for(pilot, lambda: app.query(RenderedLines), what="detail widgets mounted")
         lines = app.query_one(RenderedLines)
         await wait_for(pilot, lambda: len(lines.lines) > 100, what="rendered in a thread")
         assert not app.query_one("#markdown").display
