@@ -7,6 +7,7 @@ lock and the UI only ever sees immutable `Snapshot`s.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import pickle
@@ -175,15 +176,20 @@ class Library:
         self._entries: dict[str, Digest] = {}
         self._pending: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._cache_path: str | None = None
-        if cache_dir:
-            import hashlib
-
-            key = hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16]
-            self._cache_path = os.path.join(cache_dir, f"library-{key}.pickle")
+        self._cache_dir = cache_dir
         self._notice = ""
         self._dirty = False
         self._seq = 0
+
+    @functools.cached_property
+    def _cache_path(self) -> str | None:
+        """One cache file per set of roots. (Worked out on first use: hashlib costs the first paint.)"""
+        if not self._cache_dir:
+            return None
+        import hashlib
+
+        key = hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16]
+        return os.path.join(self._cache_dir, f"library-{key}.pickle")
 
     # --- reading the whole library ---
 

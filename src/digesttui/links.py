@@ -4,7 +4,6 @@ browser command without a shell, and the system clipboard); no Textual."""
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,8 @@ class OpenPlan:
 def browser_command(command: str, url: str) -> tuple[str, ...]:
     """A `$BROWSER`-style command (first of a `:`-separated list; `%s` is the URL) as argv."""
     first = command.split(os.pathsep)[0].strip()
+    import shlex
+
     args = shlex.split(first)
     if any("%s" in a for a in args):
         return tuple(a.replace("%s", url) for a in args)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from digesttui.cli import choose_roots
 from digesttui.ui.app import DigestApp
@@ -204,10 +207,15 @@ async def test_every_pane_is_visible_from_80x24(size: tuple[int, int]) -> None:
     async with app.run_test(size=size) as pilot:
         await wait_for(pilot, lambda: app.loaded)
         await settled(pilot)
-        for pane in panes(app):
-            region = pane.region
-            assert region.width >= 20 and region.height >= 5, (pane, region)
-            assert region.right <= size[0] and region.bottom <= size[1] - 1
+        await wait_for(pilot, lambda: bool(app.query(FooterKey)))
+        footer = app.query_one(Footer)
+        assert footer.region == Region(0, size[1] - 1, size[0], 1)
+        assert "Quit" in [key.description for key in footer.query(FooterKey)]
+        regions = [pane.region for pane in panes(app)]
+        for region in regions:
+            assert region.width >= 20 and region.height >= 5, region
+            assert region.y >= 1 and region.right <= size[0] and region.bottom <= size[1] - 1  # header, footer
+        assert not any(a.overlaps(b) for i, a in enumerate(regions) for b in regions[i + 1 :])
         assert len(visible_rows(panes(app)[0])) >= 3
 
 

@@ -79,6 +79,7 @@ def test_samples_in_a_real_terminal_and_q_quits() -> None:
     term.wait_for(b"Evening notes")
     term.wait_for(b"Sample: an open speech model")
     term.wait_for(b"Digests")
+    term.wait_for(b"Next unread")  # the footer's key hints
     term.press("q")
     assert term.exit_code() == 0
 

@@ -14,11 +14,10 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from digesttui.config import Config
 from digesttui.library import Library, Snapshot
@@ -126,22 +125,27 @@ class DigestApp(ReadingActions, LinkActions):
         digests.border_title, items.border_title, detail.border_title = "Digests", "Items", "Detail"
         digests.unread = self.unread
         items.marks = self._item_marks
-        with Horizontal(id="panes"):
-            with Horizontal(id="lists"):
-                yield digests
-                yield items
-            yield detail
+        yield from (digests, items, detail)  # no containers: each one costs the first paint
 
     def on_mount(self) -> None:
         self.query_one(DigestList).focus()
-        self.call_after_refresh(self.mount, Footer())  # the key hints, a frame after the panes
+        self.call_after_refresh(self._after_first_frame)
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self._apply_theme(self.config.theme)
         if self.config_problem:
             self.notify(self.config_problem, title="Config", severity="warning", timeout=15)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.call_after_refresh(self.load_library)  # paint first, then read
+
+    async def _after_first_frame(self) -> None:
+        """Paint first, then the rest: the collector (`digest-tui` starts with it paused), the
+        library, and the key hints."""
+        gc.enable()
+        self.load_library()
+        from textual.widgets import Footer
+
+        await self.mount(Footer(), after="#header")  # before the panes: it splits off its row first
+        self.screen.refresh_bindings()  # the footer fills in when told the keys (focus is set by now)
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         self._stop.set()  # workers: a load in progress or the watcher stop at once

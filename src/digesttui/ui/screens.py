@@ -16,6 +16,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from digesttui.model import Link
+from digesttui.resources import resource
+
+SCREENS_CSS = str(resource("styles") / "screens.tcss")
 
 _KEY_NAMES = {
     "down": "↓",
@@ -53,6 +56,7 @@ def key_label(keys: str) -> str:
 class HelpScreen(ModalScreen[None]):
     """Every key, from the bindings themselves, so the list cannot drift from what the keys do."""
 
+    CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     ]
@@ -83,6 +87,7 @@ class HelpScreen(ModalScreen[None]):
 class LinkPicker(ModalScreen[str | None]):
     """Every link of an item with its text; chosen by number, or arrows and Enter."""
 
+    CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss(None)", "Cancel", id="picker.cancel"),
         *(Binding(str(n), f"choose({n})", f"Link {n}", show=False) for n in range(1, 10)),
@@ -116,6 +121,7 @@ class LinkPicker(ModalScreen[str | None]):
 class CategoryPicker(ModalScreen[str | None]):
     """Categories and tags with how many digests carry each; "" means all digests."""
 
+    CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss(None)", "Cancel", id="picker.cancel")]
 
     def __init__(self, counts: dict[str, int], current: str | None) -> None:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from digesttui.ui.rowlist import RowList
+from digesttui.ui.screens import SCREENS_CSS
 
 if TYPE_CHECKING:
     from digesttui.search import Hit
@@ -48,6 +49,7 @@ class SearchResults(RowList):
 
 
 class SearchScreen(Screen[tuple[str, "Hit"] | None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Back", id="search.back"),
         Binding("down", "results", "Results", show=False, id="search.results"),
