@@ -49,9 +49,9 @@ class Pty:
 
         self.start = time.perf_counter()
         self.pid, self.fd = pty.fork()
-        if self.pid == 0:
+        if self.pid == 0:  # sized before the program starts, as a terminal window is
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
             os.execve(argv[0], argv, env)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.output = b""
 
     def until(self, found: Callable[[bytes], bool], timeout: float = 60) -> float:

@@ -31,10 +31,10 @@ def executable() -> str:
 class Terminal:
     def __init__(self, *args: str, env: dict[str, str] | None = None, size=(120, 36)) -> None:
         self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: the real program on the pty
+        if self.pid == 0:  # the child: the real program on a pty that has its size from the start
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
             full = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", **(env or {})}
             os.execve(executable(), ["digest-tui", *args], full)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.output = b""
 
     def read(self, seconds: float) -> bytes:
