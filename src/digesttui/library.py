@@ -199,8 +199,11 @@ class Library:
         every: float = 0.3,
         stop: threading.Event | None = None,
     ) -> Snapshot:
-        """Scan every root; parse what the cache does not already hold, newest files first.
+        """Scan every root; parse what the cache does not already hold, newest first (by the
+        date in the file name, else the file's mtime: a copied archive's mtimes say little).
         With `stop` set (the reader is quitting), it returns what it has at once."""
+        from digesttui.fields import date_from_name, timestamp
+
         with self._lock:
             cached = self._read_cache() if not self._entries else dict(self._entries)
             found: dict[str, os.stat_result] = {}
@@ -213,11 +216,12 @@ class Library:
                 if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
                     entries[path] = old
                 else:
-                    todo.append((st.st_mtime_ns, path, st))
+                    named = date_from_name(path)
+                    todo.append((timestamp(named) if named else st.st_mtime, path))
             todo.sort(reverse=True)
             self._entries = entries
             last = time.monotonic()
-            for digest in _parse_all([path for _, path, _ in todo]):
+            for digest in _parse_all([path for _, path in todo]):
                 if stop is not None and stop.is_set():
                     break
                 self._entries[digest.path] = digest

@@ -1,4 +1,5 @@
-"""Digests that appear, change, move or vanish while the reader runs (real files, real watcher)."""
+"""Digests that appear, change, move or vanish while the reader runs (real files, real watcher),
+and the library arriving in batches."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import os
 import shutil
 from pathlib import Path
 
+from digesttui.library import Snapshot, read_digest
+from digesttui.model import Digest
 from digesttui.ui.app import DigestApp
+from digesttui.ui.lists import DigestList
 from tests.app.helpers import header, panes, settled, visible_rows, wait_for
 from tests.conftest import bump_mtime, digest_text, write
 
@@ -145,3 +149,33 @@ async def test_poll_mode_sees_new_files(tmp_path: Path) -> None:
         await start(pilot, app)
         write(tmp_path, "2025-01-01.md", digest_text("Polled", "2025-01-01", A))
         await wait_for(pilot, lambda: titles(app) == ["Polled"], what="polled file")
+
+
+async def test_while_loading_the_cursor_stays_on_the_newest_until_moved(tmp_path: Path) -> None:
+    """Parsing comes in batches; a batch may hold newer digests than the one on screen."""
+    old, mid, new = (
+        read_digest(str(write(tmp_path, f"{name}.md", digest_text(name, date, (name, f"https://{name}.example")))))
+        for name, date in (("old", "2025-01-01"), ("mid", "2025-01-02"), ("new", "2025-01-03"))
+    )
+    app = DigestApp([str(tmp_path)], watch=False)
+    app.load_library = lambda: None  # type: ignore[method-assign]  # the batches come from the test
+    seq = 0
+
+    async def batch(*digests: Digest, complete: bool = False) -> None:
+        nonlocal seq
+        seq += 1
+        app.post_message(DigestApp.LibraryChanged(Snapshot(digests, (str(tmp_path),), complete=complete, seq=seq)))
+        await wait_for(pilot, lambda: app.snapshot is not None and app.snapshot.seq == seq)
+        await pilot.pause()
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        digests = app.query_one(DigestList)
+        await batch(mid)
+        await batch(new, mid)
+        assert (app.digest, digests.cursor) == (new, 0)  # followed the newest
+        await pilot.press("j")
+        await batch(new, mid, old)
+        assert (app.digest, digests.cursor) == (mid, 1)  # moved: stays
+        await pilot.press("k")
+        await batch(new, mid, old, complete=True)
+        assert (app.digest, digests.cursor) == (new, 0)

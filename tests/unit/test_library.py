@@ -30,6 +30,19 @@ def test_scan_recursive_skips_hidden_and_other_files_and_symlink_loops(tmp_path:
     assert found == ["a.md", "sub/deeper/b.markdown"]
 
 
+def test_parsed_newest_first_by_the_name_date_even_when_mtimes_say_otherwise(tmp_path: Path) -> None:
+    for n, day in enumerate(["01", "02", "03", "04"]):
+        path = write(tmp_path, f"2025-01-{day}.md", digest_text(f"Day {day}", f"2025-01-{day}", ONE))
+        os.utime(path, (1e9 - n * 1000, 1e9 - n * 1000))  # a copied archive: the newest looks oldest
+    write(tmp_path, "undated.md", digest_text("Undated", "2025-01-05", ONE))  # no date in the name: its mtime
+    shown: list[list[str]] = []
+    Library([str(tmp_path)]).load(progress=lambda snap: shown.append(paths(snap)), every=-1)
+    assert [len(names) for names in shown] == [1, 2, 3, 4, 5]
+    assert shown[0] == ["undated.md"]  # mtime: now, the newest
+    assert shown[1] == ["undated.md", "2025-01-04.md"]
+    assert shown[3] == ["undated.md", "2025-01-04.md", "2025-01-03.md", "2025-01-02.md"]
+
+
 def test_newest_first_and_problem_files_still_listed(tmp_path: Path) -> None:
     write(tmp_path, "old.md", digest_text("Old", "2025-01-01", ONE))
     write(tmp_path, "new.md", digest_text("New", "2025-03-01", TWO))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -118,12 +118,16 @@ class DigestApp(ReadingActions, LinkActions):
         self._read_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._stop = threading.Event()
+        self._follow_newest = True
+        """While the library loads, the digest cursor stays on the newest digest found so far,
+        until the reader moves it."""
 
     def compose(self) -> ComposeResult:
         yield Static("digest-tui: loading…", id="header")
         digests, items, detail = DigestList(id="digests"), ItemList(id="items"), DetailPane(id="detail")
         digests.border_title, items.border_title, detail.border_title = "Digests", "Items", "Detail"
         digests.unread = self.unread
+        digests.moved, items.moved = self._digest_moved, self._select_item
         items.marks = self._item_marks
         yield from (digests, items, detail)  # no containers: each one costs the first paint
 
@@ -217,6 +221,7 @@ class DigestApp(ReadingActions, LinkActions):
             self.notify(snapshot.notice, timeout=5)
         self.loaded = self.loaded or snapshot.complete
         self._refilter()
+        self._follow_newest = self._follow_newest and not snapshot.complete
         if snapshot.complete:
             # Hundreds of thousands of long-lived objects: keep the cycle collector from
             # walking them all (a pause the screen would show). Refcounting still frees them.
@@ -242,7 +247,7 @@ class DigestApp(ReadingActions, LinkActions):
 
     def _place_of(self, digests: tuple[Digest, ...]) -> int:
         """Where the digest cursor belongs now: on the same digest, else its neighbour."""
-        if self.digest is None:
+        if self.digest is None or self._follow_newest:
             return 0
         for index, digest in enumerate(digests):
             if digest.path == self.digest.path:
@@ -313,15 +318,12 @@ class DigestApp(ReadingActions, LinkActions):
         detail.show(digest, self.item)
         self._start_read_timer()
 
-    @on(RowList.Highlighted, "#digests")
-    def _digest_highlighted(self, message: RowList.Highlighted) -> None:
-        self._select_digest(message.index)
-
-    @on(RowList.Highlighted, "#items")
-    def _item_highlighted(self, message: RowList.Highlighted) -> None:
-        self._select_item(message.index)
+    def _digest_moved(self, index: int) -> None:
+        self._follow_newest = False
+        self._select_digest(index)
 
     def _go_to(self, digest_index: int, item_index: int) -> None:
+        self._follow_newest = False
         self.query_one(DigestList).jump(digest_index)
         self._select_digest(digest_index, item_index=item_index)
 

@@ -3,6 +3,7 @@ what 20 do: no widget is mounted per row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -11,7 +12,6 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -44,23 +44,15 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     RowList > .rowlist--error { color: $text-warning; }
     """
 
-    class Highlighted(Message):
-        """The cursor moved to `index` (by key, click or `move_to`)."""
-
-        def __init__(self, row_list: RowList, index: int) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.index = index
-
-        @property
-        def control(self) -> RowList:
-            return self.row_list
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.count = 0
         self.cursor = 0
         self._base = Style()
+        self.moved: Callable[[int], object] = lambda index: None
+        """Called when the cursor moves by key, click or `move_to` (not `jump` or `set_count`).
+        A call, not a message: a message crosses three queues (list, screen, app) and the screen
+        paints in between, so what the owner shows for the new row came a frame (~20 ms) late."""
 
     # --- what subclasses provide ---
 
@@ -70,7 +62,7 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     # --- content ---
 
     def set_count(self, count: int, cursor: int) -> None:
-        """New rows (the cursor put at `cursor`, quietly: no Highlighted message)."""
+        """New rows (the cursor put at `cursor`, quietly: `moved` is not called)."""
         self.count = count
         self.cursor = max(0, min(cursor, count - 1))
         self.virtual_size = Size(self.scrollable_content_region.width, count)
@@ -78,20 +70,26 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def jump(self, index: int) -> None:
-        """Put the cursor on a row, quietly (no Highlighted message)."""
-        self.cursor = max(0, min(index, self.count - 1))
-        self._show_cursor()
-        self.refresh()
+        """Put the cursor on a row, quietly (`moved` is not called)."""
+        self._put_cursor(max(0, min(index, self.count - 1)))
 
     def move_to(self, index: int) -> None:
         if not self.count:
             return
         index = max(0, min(index, self.count - 1))
         if index != self.cursor:
-            self.cursor = index
-            self._show_cursor()
+            self._put_cursor(index)
+        self.moved(index)
+
+    def _put_cursor(self, index: int) -> None:
+        old, top = self.cursor, round(self.scroll_y)
+        self.cursor = index
+        self._show_cursor()
+        if round(self.scroll_y) == top:  # only the two rows whose look changed are drawn again
+            self.refresh_line(old)
+            self.refresh_line(index)
+        else:
             self.refresh()
-        self.post_message(self.Highlighted(self, index))
 
     def _show_cursor(self) -> None:
         height = self.scrollable_content_region.height

@@ -105,10 +105,6 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
         if results.hits:
             self.dismiss((self.query_one(Input).value.strip(), results.hits[results.cursor]))
 
-    @on(RowList.Highlighted)
-    def _moved(self, event: RowList.Highlighted) -> None:
-        event.stop()
-
 
 class GoToDigest(Provider):
     """Command palette: "go to digest" by date or title."""
