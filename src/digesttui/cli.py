@@ -170,10 +170,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         config=config,
         config_problem=config_problem,
     )
-    # Textual's writer thread needs the GIL to put a frame on screen: with the default 5 ms switch
-    # interval, a worker thread (or the UI thread itself) can keep a finished frame off the screen
-    # that long.
-    sys.setswitchinterval(0.001)
     try:
         app.run()
     except KeyboardInterrupt:
