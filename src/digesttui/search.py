@@ -2,7 +2,9 @@
 
 A plain substring scan over pre-lowered text: for 80,000 items a query takes tens of
 milliseconds, works for any script (two-character Chinese queries included, which trigram
-indexes miss) and needs no index to keep up to date beyond rebuilding the list."""
+indexes miss) and needs no index to keep up to date beyond rebuilding the list. Emphasis marks
+(`*`) are left out of the text and the query, so a phrase matches as it reads on screen even
+where part of it is bold."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ class SearchIndex:
         for digest in digests:
             parts, starts, at = [], [], 0
             for item in digest.items:
-                part = f"{item.title}\n{item.summary}".lower()
+                part = f"{item.title}\n{item.summary}".lower().replace("*", "")
                 starts.append(at)
                 parts.append(part)
                 at += len(part) + 1
@@ -35,7 +37,7 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 1000) -> list[Hit]:
         """Items whose headline or summary contains `query`, newest digest first."""
-        needle = " ".join(query.split()).lower()
+        needle = as_shown(query).lower()
         if not needle:
             return []
         hits: list[Hit] = []
@@ -49,6 +51,11 @@ class SearchIndex:
                 following = starts[index + 1] if index + 1 < len(starts) else len(text)
                 at = text.find(needle, following)
         return hits
+
+
+def as_shown(query: str) -> str:
+    """The query as it can occur in text on screen: single spaces, no emphasis marks."""
+    return " ".join(query.split()).replace("*", "")
 
 
 def _item_at(starts: list[int], offset: int) -> int:

@@ -143,7 +143,7 @@ async def test_search_as_you_type_enter_opens_esc_returns(tmp_path: Path) -> Non
         assert not isinstance(app.screen, SearchScreen)
         assert app.digest is not None and app.digest.title == "Older"
         assert app.item is not None and app.item.title == "Delta"
-        assert panes(app)[2].highlight == "summary of **d"
+        assert panes(app)[2].highlight == "summary of d"  # as it reads on screen
         await pilot.press("h", "k")  # another digest: the highlight goes
         await settled(pilot)
         assert panes(app)[2].highlight == ""
@@ -153,6 +153,7 @@ async def test_search_as_you_type_enter_opens_esc_returns(tmp_path: Path) -> Non
         await wait_for(pilot, lambda: len(app.screen.query_one(SearchResults).hits) == 1)
         await pilot.press("escape")
         assert app.item is not None and app.item.title == "Delta"
+        assert app._index is None  # the index lives while a search is open (its memory goes back)
 
 
 async def test_search_chinese_two_characters(tmp_path: Path) -> None:

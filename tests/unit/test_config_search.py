@@ -60,5 +60,7 @@ def test_search_headlines_and_summaries_case_insensitive_and_chinese() -> None:
     assert [h.item.n for h in index.search("openai")] == [1]
     assert [h.item.n for h in index.search("NOTHING")] == [2]
     assert index.search("309b")[0].item.title == "OpenAI 发布新模型"
+    assert [h.item.n for h in index.search("参数 309")] == [1]  # across the bold marks, as shown
+    assert [h.item.n for h in index.search("**309B**")] == [1]
     assert index.search("") == [] and index.search("absent") == []
     assert len(index.search("o", limit=2)) == 2
