@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import pty
 import select
@@ -207,16 +208,20 @@ def library_load(folder: Path, runs: int) -> dict[str, float]:
 
 
 async def in_app(folder: Path, runs: int) -> dict[str, float]:
-    """With Textual's pilot (headless): a new digest's arrival through the real watcher while the
-    whole library is loaded, and a 200 KB item."""
+    """With Textual's pilot (headless): the longest the event loop stalled during a cold load, a new
+    digest's arrival through the real watcher while the whole library is loaded, and a 200 KB item."""
     from digesttui.ui.app import DigestApp
 
     figures: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as cache:
         app = DigestApp([str(folder)], cache_dir=cache)
         async with app.run_test(size=(150, 40)) as pilot:
+            ticks = [time.perf_counter()]
+            timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
             while not app.loaded or not any(w.name == "watch_library" for w in app.workers):
                 await pilot.pause(0.05)
+            timer.stop()
+            figures["load_stall"] = [max(b - a for a, b in itertools.pairwise(ticks))]
             await pilot.pause(1.0)
             for n in range(runs):
                 path = folder / "new" / f"2030-01-0{n + 1}-00.md"
@@ -322,6 +327,7 @@ def main() -> None:
         ("first paint, warm cache", term["paint_warm"], 1.2 * the_floor, "s"),
         ("whole library on screen, cold", term["loaded_cold"], None, "s"),
         ("whole library on screen, warm", term["loaded_warm"], None, "s"),
+        ("cold load: longest UI stall (pilot)", app["load_stall"], 0.1, "s"),
         ("library parsed (in-process), cold", load["parse_cold"], 2.0, "s"),
         ("library parsed (in-process), warm", load["parse_warm"], 0.5, "s"),
         ("G: oldest digest's items on screen", term["G"], 0.05, "s"),

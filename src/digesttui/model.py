@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
@@ -58,6 +58,11 @@ class Digest:
     problems: tuple[Problem, ...] = ()
     size: int = 0
     mtime_ns: int = 0
+    item_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """`item_id` of each item, worked out once: the unread counts go through all of them."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item_ids", tuple(self.item_id(item) for item in self.items))
 
     @property
     def has_error(self) -> bool:
@@ -74,8 +79,11 @@ class Digest:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt by the constructor: much faster to unpickle than dataclasses' own __setstate__.
-        return (Digest, tuple(getattr(self, f) for f in self.__slots__))
+        return (Digest, tuple(getattr(self, f) for f in _INIT_FIELDS))
 
     def item_id(self, item: Item) -> str:
         """A stable id for read marks: the item's URL, else digest + headline."""
         return item.url or f"{self.path}#{item.title}"
+
+
+_INIT_FIELDS = tuple(f.name for f in fields(Digest) if f.init)

@@ -40,6 +40,8 @@ class State:
         self._lock = threading.Lock()
         self.changes = 0
         """Counts every change, so that views know when to recount."""
+        self._read_ids: tuple[int, set[str]] = (-1, set())
+        """The ids marked read, as of `changes`."""
 
     # --- reading and writing ---
 
@@ -89,6 +91,7 @@ class State:
                 merged = _merge(disk["items"], self.items)
                 theme = max(disk["theme"], self.theme, key=lambda t: t[1] or 0.0)
                 self.items, self.theme = merged, theme
+                self.changes += 1  # another reader's marks may have come in
                 blob = json.dumps(
                     {"format": FORMAT, "theme": theme, "items": merged}, ensure_ascii=False, separators=(",", ":")
                 ).encode()
@@ -115,6 +118,13 @@ class State:
         record = self.items.get(item_id)
         return bool(record and record.get("r", (False,))[0])
 
+    def read_ids(self) -> set[str]:
+        """Every id marked read (built again after a change; do not modify)."""
+        with self._lock:
+            if self._read_ids[0] != self.changes:
+                self._read_ids = (self.changes, {i for i, r in self.items.items() if r.get("r", (False,))[0]})
+            return self._read_ids[1]
+
     def is_starred(self, item_id: str) -> bool:
         record = self.items.get(item_id)
         return bool(record and record.get("s", (False,))[0])
@@ -122,14 +132,19 @@ class State:
     def set_read(self, item_ids: list[str], read: bool = True) -> bool:
         """Mark items read or unread; whether anything changed."""
         now = time.time()
-        changed = False
+        changed = []
         with self._lock:
             for item_id in item_ids:
                 if self.is_read(item_id) != read:
                     self.items.setdefault(item_id, {})["r"] = [read, now]
-                    changed = True
-            self.changes += changed
-        return changed
+                    changed.append(item_id)
+            if changed:
+                version, ids = self._read_ids
+                self.changes += 1
+                if version == self.changes - 1:  # keep the set of read ids up to date, not rebuilt
+                    (ids.update if read else ids.difference_update)(changed)
+                    self._read_ids = (self.changes, ids)
+        return bool(changed)
 
     def set_star(self, item_id: str, starred: bool, info: dict[str, Any]) -> None:
         with self._lock:

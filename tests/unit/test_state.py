@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -108,3 +109,24 @@ def test_kill_9_never_leaves_a_corrupt_or_empty_file(tmp_path: Path) -> None:
         assert state.is_read("seed")
         json.loads(path.read_bytes())  # whole, parseable JSON
     assert len(State(path).load().items) > 200
+
+
+def test_read_ids_follow_every_change(tmp_path: Path) -> None:
+    state = State(tmp_path / "state.json")
+    assert state.read_ids() == set()
+    state.set_read(["a", "b"])
+    assert state.read_ids() == {"a", "b"}
+    state.set_read(["a"], False)
+    state.set_star("d", True, {})
+    assert state.read_ids() == {"b"}
+    other = State(tmp_path / "state.json")
+    other.set_read(["c"])
+    other.save()
+    state.save()  # brings in the other reader's mark
+    assert state.read_ids() == {"b", "c"}
+    rng = random.Random(7)
+    for _ in range(300):
+        state.set_read(rng.sample("abcdefgh", 2), rng.random() < 0.6)
+        if rng.random() < 0.1:
+            state.save()
+        assert state.read_ids() == {i for i in state.items if state.is_read(i)}

@@ -55,14 +55,15 @@ class ReadingActions(App[None]):
 
     def _count_unread(self) -> None:
         """Unread items per digest, and in all (where a story in two digests counts once)."""
-        is_read = self.state.is_read
+        read = self.state.read_ids()
         self.unread.clear()
         unread_ids: set[str] = set()
         for digest in self.snapshot.digests if self.snapshot else ():
-            ids = [item_id for item in digest.items if not is_read(item_id := digest.item_id(item))]
-            if ids:
-                self.unread[digest.path] = len(ids)
-                unread_ids.update(ids)
+            ids = digest.item_ids
+            left = ids if read.isdisjoint(ids) else [i for i in ids if i not in read]
+            if left:
+                self.unread[digest.path] = len(left)
+                unread_ids.update(left)
         self.unread_total = len(unread_ids)
 
     def _starred(self, digest: Digest, item: Item) -> bool:
