@@ -208,15 +208,19 @@ async def test_every_pane_is_visible_from_80x24(size: tuple[int, int]) -> None:
         await wait_for(pilot, lambda: app.loaded)
         await settled(pilot)
         await wait_for(pilot, lambda: bool(app.query(FooterKey)))
-        footer = app.query_one(Footer)
-        assert footer.region == Region(0, size[1] - 1, size[0], 1)
-        assert "Quit" in [key.description for key in footer.query(FooterKey)]
-        regions = [pane.region for pane in panes(app)]
-        for region in regions:
-            assert region.width >= 20 and region.height >= 5, region
-            assert region.y >= 1 and region.right <= size[0] and region.bottom <= size[1] - 1  # header, footer
-        assert not any(a.overlaps(b) for i, a in enumerate(regions) for b in regions[i + 1 :])
-        assert len(visible_rows(panes(app)[0])) >= 3
+        other = (150, 40) if size[0] < 110 else (90, 30)  # then the other layout, by a live resize
+        for width, height in (size, other):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause(0.1)
+            footer = app.query_one(Footer)
+            assert footer.region == Region(0, height - 1, width, 1)
+            assert "Quit" in [key.description for key in footer.query(FooterKey)]
+            regions = [pane.region for pane in panes(app)]
+            for region in regions:
+                assert region.width >= 20 and region.height >= 5, region
+                assert region.y >= 1 and region.right <= width and region.bottom <= height - 1  # header, footer
+            assert not any(a.overlaps(b) for i, a in enumerate(regions) for b in regions[i + 1 :])
+            assert len(visible_rows(panes(app)[0])) >= 3
 
 
 async def test_ten_thousand_rows_do_not_mount_widgets() -> None:
