@@ -27,7 +27,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_holds_styles_and_seeds(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    assert "digesttui/styles/digest-tui.tcss" in names
+    styles = {n.removeprefix("digesttui/styles/") for n in names if n.startswith("digesttui/styles/")}
+    assert styles == {p.name for p in (ROOT / "styles").iterdir() if p.suffix == ".tcss"}  # each one
     seeds = sorted(n for n in names if n.startswith("digesttui/seeds/"))
     assert "digesttui/seeds/2025-12-17-20.md" in seeds and len(seeds) >= 6
     assert any(n.endswith("entry_points.txt") for n in names)
