@@ -151,12 +151,19 @@ async def test_poll_mode_sees_new_files(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: titles(app) == ["Polled"], what="polled file")
 
 
+def parsed(folder: Path, *names: str) -> list[Digest]:
+    """A digest for each name, a day apart, oldest first."""
+    return [
+        read_digest(
+            str(write(folder, f"{name}.md", digest_text(name, f"2025-01-{n:02}", (name, f"https://{name}.example"))))
+        )
+        for n, name in enumerate(names, 1)
+    ]
+
+
 async def test_while_loading_the_cursor_stays_on_the_newest_until_moved(tmp_path: Path) -> None:
     """Parsing comes in batches; a batch may hold newer digests than the one on screen."""
-    old, mid, new = (
-        read_digest(str(write(tmp_path, f"{name}.md", digest_text(name, date, (name, f"https://{name}.example")))))
-        for name, date in (("old", "2025-01-01"), ("mid", "2025-01-02"), ("new", "2025-01-03"))
-    )
+    old, mid, new = parsed(tmp_path, "old", "mid", "new")
     app = DigestApp([str(tmp_path)], watch=False)
     app.load_library = lambda: None  # type: ignore[method-assign]  # the batches come from the test
     seq = 0
@@ -179,3 +186,17 @@ async def test_while_loading_the_cursor_stays_on_the_newest_until_moved(tmp_path
         await pilot.press("k")
         await batch(new, mid, old, complete=True)
         assert (app.digest, digests.cursor) == (new, 0)
+
+
+async def test_while_loading_reading_the_items_keeps_the_digest(tmp_path: Path) -> None:
+    old, new = parsed(tmp_path, "old", "new")
+    app = DigestApp([str(tmp_path)], watch=False)
+    app.load_library = lambda: None  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.post_message(DigestApp.LibraryChanged(Snapshot((old,), (str(tmp_path),), complete=False, seq=1)))
+        await wait_for(pilot, lambda: app.digest == old)
+        await pilot.press("l")  # to the items: reading them
+        app.post_message(DigestApp.LibraryChanged(Snapshot((new, old), (str(tmp_path),), complete=False, seq=2)))
+        await wait_for(pilot, lambda: app.snapshot is not None and app.snapshot.seq == 2)
+        await pilot.pause()
+        assert app.digest == old

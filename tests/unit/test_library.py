@@ -140,7 +140,6 @@ def test_model_modules_do_not_import_textual() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-
 def test_many_files_parse_in_child_processes_same_as_here(tmp_path: Path, monkeypatch) -> None:
     from digesttui import library
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -120,7 +120,7 @@ class DigestApp(ReadingActions, LinkActions):
         self._stop = threading.Event()
         self._follow_newest = True
         """While the library loads, the digest cursor stays on the newest digest found so far,
-        until the reader moves it."""
+        until the reader moves it or goes to another pane."""
 
     def compose(self) -> ComposeResult:
         yield Static("digest-tui: loading…", id="header")
@@ -321,6 +321,10 @@ class DigestApp(ReadingActions, LinkActions):
     def _digest_moved(self, index: int) -> None:
         self._follow_newest = False
         self._select_digest(index)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if not isinstance(event.widget, DigestList):
+            self._follow_newest = False  # reading the items or the detail: the digest stays put
 
     def _go_to(self, digest_index: int, item_index: int) -> None:
         self._follow_newest = False
