@@ -258,3 +258,16 @@ async def test_a_very_long_item_is_rendered_off_the_ui_loop(tmp_path: Path) -> N
         await pilot.press("l", "l", "G")
         await pilot.pause()
         assert panes(app)[2].scroll_y > 100
+
+
+async def test_the_collector_paused_for_start_up_runs_again_once_painted() -> None:
+    import gc
+
+    gc.disable()  # as `digest-tui` starts the reader
+    try:
+        app = sample_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: app.loaded)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
