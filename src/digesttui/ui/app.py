@@ -219,12 +219,14 @@ class DigestApp(ReadingActions, LinkActions):
                 self.notify(f"{count} new digest{'s' if count != 1 else ''}", title="Digests arrived")
         if snapshot.notice:
             self.notify(snapshot.notice, timeout=5)
+        first_complete = snapshot.complete and not self.loaded
         self.loaded = self.loaded or snapshot.complete
         self._refilter()
         self._follow_newest = self._follow_newest and not snapshot.complete
-        if snapshot.complete:
-            # Hundreds of thousands of long-lived objects: keep the cycle collector from
-            # walking them all (a pause the screen would show). Refcounting still frees them.
+        if first_complete:
+            # Hundreds of thousands of long-lived objects: keep the cycle collector from walking
+            # them all (a pause the screen would show); refcounting still frees them. Once only:
+            # what is cyclic garbage at that moment stays, and later changes are small.
             gc.freeze()
 
     # --- filters and counts ---
