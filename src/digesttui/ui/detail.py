@@ -8,6 +8,7 @@ from rich.segment import Segment
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
@@ -114,6 +115,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                     self.scroll_home(animate=False, immediate=True)
                 self._shown = wanted
                 self.source = text
+        except NoMatches:  # the reader is closing: the pane's widgets are gone already
+            pass
         finally:
             self._busy = False
 
