@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -207,21 +208,33 @@ def library_load(folder: Path, runs: int) -> dict[str, float]:
     return {"parse_cold": statistics.median(cold), "parse_warm": statistics.median(warm)}
 
 
+async def _cold_load(pilot: Any) -> float:
+    """Wait for a reader's library to load (and its watcher to start): the longest the event loop
+    stalled meanwhile, as gaps between the ticks of a 10 ms timer."""
+    app = pilot.app
+    ticks = [time.perf_counter()]
+    timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+    while not app.loaded or not any(w.name == "watch_library" for w in app.workers):
+        await pilot.pause(0.05)
+    timer.stop()
+    return max(b - a for a, b in itertools.pairwise(ticks))
+
+
 async def in_app(folder: Path, runs: int) -> dict[str, float]:
-    """With Textual's pilot (headless): the longest the event loop stalled during a cold load, a new
-    digest's arrival through the real watcher while the whole library is loaded, and a 200 KB item."""
+    """With Textual's pilot (headless): the longest the event loop stalled during a cold load (one
+    a run), a new digest's arrival through the real watcher while the whole library is loaded, and
+    a 200 KB item."""
     from digesttui.ui.app import DigestApp
 
-    figures: dict[str, list[float]] = {}
+    figures: dict[str, list[float]] = {"load_stall": []}
+    for _ in range(runs - 1):
+        with tempfile.TemporaryDirectory() as cache:
+            async with DigestApp([str(folder)], cache_dir=cache).run_test(size=(150, 40)) as pilot:
+                figures["load_stall"].append(await _cold_load(pilot))
     with tempfile.TemporaryDirectory() as cache:
         app = DigestApp([str(folder)], cache_dir=cache)
         async with app.run_test(size=(150, 40)) as pilot:
-            ticks = [time.perf_counter()]
-            timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
-            while not app.loaded or not any(w.name == "watch_library" for w in app.workers):
-                await pilot.pause(0.05)
-            timer.stop()
-            figures["load_stall"] = [max(b - a for a, b in itertools.pairwise(ticks))]
+            figures["load_stall"].append(await _cold_load(pilot))
             await pilot.pause(1.0)
             for n in range(runs):
                 path = folder / "new" / f"2030-01-0{n + 1}-00.md"
@@ -236,7 +249,8 @@ async def in_app(folder: Path, runs: int) -> dict[str, float]:
                 figures.setdefault("new_digest", []).append(time.perf_counter() - start)
             shutil.rmtree(folder / "new")
     figures.update(await big_item())
-    return {k: statistics.median(v) if k != "big_stall" else max(v) for k, v in figures.items()}
+    worst = {"load_stall_worst": max(figures["load_stall"])}
+    return {k: statistics.median(v) if k != "big_stall" else max(v) for k, v in figures.items()} | worst
 
 
 async def big_item() -> dict[str, list[float]]:
@@ -327,7 +341,8 @@ def main() -> None:
         ("first paint, warm cache", term["paint_warm"], 1.2 * the_floor, "s"),
         ("whole library on screen, cold", term["loaded_cold"], None, "s"),
         ("whole library on screen, warm", term["loaded_warm"], None, "s"),
-        ("cold load: longest UI stall (pilot)", app["load_stall"], 0.1, "s"),
+        ("cold load: longest UI stall (pilot, median of runs)", app["load_stall"], 0.1, "s"),
+        ("cold load: longest UI stall, worst run", app["load_stall_worst"], None, "s"),
         ("library parsed (in-process), cold", load["parse_cold"], 2.0, "s"),
         ("library parsed (in-process), warm", load["parse_warm"], 0.5, "s"),
         ("G: oldest digest's items on screen", term["G"], 0.05, "s"),
