@@ -28,7 +28,7 @@ class SearchIndex:
         for digest in digests:
             parts, starts, at = [], [], 0
             for item in digest.items:
-                part = f"{item.title}\n{item.summary}".lower().replace("*", "")
+                part = _unmarked(f"{item.title}\n{item.summary}".lower())
                 starts.append(at)
                 parts.append(part)
                 at += len(part) + 1
@@ -55,7 +55,12 @@ class SearchIndex:
 
 def as_shown(query: str) -> str:
     """The query as it can occur in text on screen: single spaces, no emphasis marks."""
-    return " ".join(query.split()).replace("*", "")
+    return _unmarked(" ".join(query.split()))
+
+
+def _unmarked(text: str) -> str:
+    """Without emphasis marks: the same for the index and the query."""
+    return text.replace("*", "")
 
 
 def _item_at(starts: list[int], offset: int) -> int:

@@ -108,9 +108,10 @@ class ReadingActions(App[None]):
     def action_next_unread(self, step: int) -> None:
         start = (self.query_one(DigestList).cursor, self.query_one(ItemList).cursor)
         keep = self._starred if self.only_starred else None
+        read = self.state.read_ids()
         for d, i in _positions(self.shown_digests, start, step, keep):
             digest = self.shown_digests[d]
-            if not self.state.is_read(digest.item_id(digest.items[i])):
+            if digest.item_ids[i] not in read:
                 items = [x for x in digest.items if not self.only_starred or self._starred(digest, x)]
                 self._go_to(d, items.index(digest.items[i]))
                 return
@@ -125,7 +126,7 @@ class ReadingActions(App[None]):
 
     def action_mark_digest_read(self) -> None:
         if self.digest:
-            self._mark([self.digest.item_id(i) for i in self.digest.items], True)
+            self._mark(list(self.digest.item_ids), True)
             self.notify(f"Marked {self.digest.title} read.", timeout=3)
 
     def action_toggle_star(self) -> None:
