@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import stat
 import sys
 from collections.abc import Sequence
 
 from digesttui import __version__
-from digesttui.library import Library, Snapshot
+from digesttui.library import Library, Snapshot, file_kind
 from digesttui.model import Digest
 from digesttui.resources import resource
+from digesttui.text import safe
 
 ENV_DIR = "DIGEST_TUI_DIR"
 
@@ -64,13 +66,13 @@ def export_starred() -> int:
     starred = state.starred()
     print("# Starred items\n")
     for _, info in starred:
-        title = escape(str(info.get("title") or "(no headline)"))
-        url = info.get("url")
+        title = escape(safe(str(info.get("title") or "(no headline)")))
+        url = safe(str(info.get("url") or ""))
         print(f"- [{title}](<{url}>)" if url else f"- {title}")
-        source = " — ".join(str(info[k]) for k in ("digest", "date") if info.get(k))
+        source = " — ".join(safe(str(info[k])) for k in ("digest", "date") if info.get(k))
         if source:
             print(f"  *{escape(source)}*")
-        summary = str(info.get("summary") or "").strip()
+        summary = safe(str(info.get("summary") or "")).strip()
         if summary:
             print("\n" + "\n".join(f"  {line}" if line else "" for line in summary.splitlines()))
         print()
@@ -80,15 +82,30 @@ def export_starred() -> int:
 
 
 def display_path(path: str) -> str:
+    """A path to print: relative to here when under it, made safe (`safe`)."""
     relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
+    return safe(path if relative.startswith("..") else relative)
+
+
+def unusable_path(paths: Sequence[str]) -> str | None:
+    """Why one of the PATHs given cannot be read as digests (missing, a FIFO, a device), or None."""
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            if os.path.lexists(path) or not isinstance(exc, FileNotFoundError):
+                return f"{safe(path)}: {exc.strerror or exc}"
+            continue
+        if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+            return f"{safe(path)} is {file_kind(st.st_mode)}: give digest files or folders"
+    return None
 
 
 def check(snapshot: Snapshot) -> int:
     errors = warnings = 0
     for digest in sorted(snapshot.digests, key=lambda d: d.path):
         for problem in digest.problems:
-            print(f"{display_path(digest.label)}: {problem.level}: {problem.describe()}")
+            print(f"{display_path(digest.label)}: {problem.level}: {safe(problem.describe())}")
             errors += problem.level == "error"
             warnings += problem.level == "warning"
     files = len(snapshot.digests)
@@ -135,21 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     config, config_problem = load_config()
     roots, samples = choose_roots(args.paths, os.environ, config.folders)
     if config_problem and (args.check or args.json):
-        print(f"digest-tui: warning: {config_problem}", file=sys.stderr)
+        print(f"digest-tui: warning: {safe(config_problem)}", file=sys.stderr)
+    unusable = unusable_path(roots)
+    if unusable:
+        print(f"digest-tui: error: {unusable}", file=sys.stderr)
+        return 2
     if args.check or args.json:
-        missing = [p for p in roots if not os.path.exists(p)]
-        if missing:
-            print(f"digest-tui: error: no such file or folder: {missing[0]}", file=sys.stderr)
-            return 2
-        snapshot = Library(roots).load()
-        try:
-            if args.check:
-                return check(snapshot)
-            for digest in snapshot.digests:
-                print(as_json(digest))
-        except BrokenPipeError:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return report(roots, config.file_limit, args.check)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print("digest-tui: error: the reader needs a terminal; for scripts use --json or --check", file=sys.stderr)
         return 2
@@ -174,4 +183,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.run()
     except KeyboardInterrupt:
         return 130
+    finally:
+        app.stop_workers()  # however the app ended, no worker thread keeps the process alive
+    for notice in app.exit_notices:
+        print(f"digest-tui: {notice}", file=sys.stderr)
     return app.return_code or 0
+
+
+def report(roots: list[str], limit: int, checking: bool) -> int:
+    """`--check` (exit 0: no errors, 1: errors) or `--json`; exit 3 if digest-tui itself fails."""
+    missing = [p for p in roots if not os.path.exists(p)]
+    if missing:
+        print(f"digest-tui: error: no such file or folder: {safe(missing[0])}", file=sys.stderr)
+        return 2
+    try:
+        snapshot = Library(roots, limit=limit).load()
+        if checking:
+            return check(snapshot)
+        for digest in snapshot.digests:
+            print(as_json(digest))
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except Exception as exc:  # a bug: say so plainly, with an exit code that is not "errors found"
+        print(f"digest-tui: internal error: {type(exc).__name__}: {safe(str(exc))}", file=sys.stderr)
+        return 3
+    return 0

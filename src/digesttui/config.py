@@ -5,6 +5,7 @@ theme = "nord"                   # a Textual theme; the last one chosen in the a
 browser = "firefox %s"           # like --browser
 mark_read = "delay"              # "delay", "immediately" or "manual"
 mark_read_delay = 1.0            # seconds an item is shown before it counts as read
+max_file_mb = 16                 # larger files are listed with an error, not read
 
 [keys]                           # binding id = keys (see the ? screen for the ids)
 "link.open" = "o,enter"
@@ -28,7 +29,13 @@ class Config:
     browser: str | None = None
     mark_read: str = "delay"
     mark_read_delay: float = 1.0
+    max_file_mb: float = 16
     keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def file_limit(self) -> int:
+        """Bytes above which a file is not read as a digest."""
+        return int(self.max_file_mb * 2**20)
 
 
 def config_path() -> Path:
@@ -79,7 +86,12 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
     if not all(isinstance(v, str) for v in keys.values()):
         problems.append('every [keys] entry should be a string such as "o,enter"')
         keys = {}
-    unknown = sorted(set(data) - {"folders", "theme", "browser", "mark_read", "mark_read_delay", "keys"})
+    max_file_mb = take("max_file_mb", (int, float), 16)
+    if not 0 < max_file_mb <= 1024:
+        problems.append("'max_file_mb' should be a number of megabytes from 0 to 1024")
+        max_file_mb = 16
+    known = {"folders", "theme", "browser", "mark_read", "mark_read_delay", "max_file_mb", "keys"}
+    unknown = sorted(set(data) - known)
     if unknown:
         problems.append(f"unknown setting{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
     config = Config(
@@ -87,7 +99,8 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
         theme=take("theme", str, None),
         browser=take("browser", str, None),
         mark_read=mark_read,
-        mark_read_delay=max(0.0, float(take("mark_read_delay", (int, float), 1.0))),
+        mark_read_delay=min(3600.0, max(0.0, float(take("mark_read_delay", (int, float), 1.0)))),
+        max_file_mb=float(max_file_mb),
         keys=dict(keys),
     )
     message = f"{path}: {'; '.join(problems)}; using the defaults for those" if problems else None

@@ -11,14 +11,21 @@ from pathlib import PurePath
 from typing import Any
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
+from frontmatter.default_handlers import SafeLoader, YAMLHandler
 
 from digesttui.model import Problem
 
 # --- front matter -----------------------------------------------------------------------------
 
 _YAML = YAMLHandler()
-_FAST_LINE = re.compile(r"([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*")
+_FAST_LINE = re.compile(r"([A-Za-z_][\w-]*):(.*)")
+FRONT_MATTER_LIMIT = 64 * 1024
+"""Characters of front matter above which its fields are not read (a problem, not work)."""
+YAML_NODES = 10_000
+"""Values front matter may hold once its YAML aliases (`*a`) are expanded: a few hundred bytes of
+nested aliases expand to gigabytes (an "alias bomb") when anything walks the result."""
+NESTING = 32
+"""How deeply front-matter lists and tables may nest."""
 _YAML_WORDS = {"null", "~", "true", "false", "yes", "no", "on", "off"}
 
 
@@ -49,7 +56,7 @@ def _fast_yaml(text: str) -> dict[str, Any]:
         if m is None:
             raise _NeedsYaml
         try:
-            fields[m[1]] = _fast_value(m[2])
+            fields[m[1]] = _fast_value(m[2].strip(" \t"))
         except ValueError as exc:  # json
             raise _NeedsYaml from exc
     return fields
@@ -66,17 +73,62 @@ def load_front_matter(kind: str, text: str, first_line: int) -> tuple[Any, Probl
             line = first_line + int(m[1]) - 1 if m else first_line
             msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
             return None, Problem("error", f"front matter is not valid TOML: {msg}", line)
+        except RecursionError:
+            return None, Problem("error", "front matter is not valid TOML: it nests too deeply", first_line)
+        except ValueError as exc:  # an integer of thousands of digits, say
+            return None, Problem("error", f"front matter is not valid TOML: {exc}", first_line)
     try:
         return _fast_yaml(text), None
     except _NeedsYaml:
         pass
     try:
+        _within_budget(text, first_line)
         return _YAML.load(text), None
+    except _TooMuch as exc:
+        return None, exc.problem
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, Problem("error", f"front matter is not valid YAML: {what}", line)
+    except RecursionError:
+        return None, Problem("error", "front matter is not valid YAML: it nests too deeply", first_line)
+
+
+class _TooMuch(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def _within_budget(text: str, first_line: int) -> None:
+    """Walk the YAML's events (cheap: no objects are built) and count what loading it would
+    build, aliases expanded: `_TooMuch` past `YAML_NODES` values or `NESTING` levels."""
+
+    def too_much(why: str, event: yaml.Event) -> _TooMuch:
+        line = first_line + (event.start_mark.line if event.start_mark else 0)
+        return _TooMuch(Problem("error", f"front matter not read: {why}", line))
+
+    sizes: dict[str, int] = {}
+    stack: list[list[Any]] = [[None, 0]]  # per open collection: its anchor, values so far
+    for event in yaml.parse(text, Loader=SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append([event.anchor, 1])
+            if len(stack) > NESTING + 1:
+                raise too_much(f"it nests deeper than {NESTING} levels", event)
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor or "", 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        stack[-1][1] += size
+        if stack[-1][1] > YAML_NODES:
+            raise too_much(f"with its aliases (*name) expanded it holds over {YAML_NODES:,} values", event)
 
 
 # --- dates ------------------------------------------------------------------------------------

@@ -18,22 +18,26 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from digesttui import __version__
-from digesttui.model import Digest, Problem
+from digesttui.model import Digest
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
 CACHE_FORMAT = 5
+FILE_LIMIT = 16 * 2**20
+"""Bytes above which a file is not read as a digest (the config's `max_file_mb`)."""
 SUBPROCESS_THRESHOLD = 400
 """From how many files to parse a cold start in a child process."""
 
 
 def is_digest_name(name: str) -> bool:
+    """Whether a file name (or path) names a digest: `.md` or `.markdown`, not hidden."""
+    name = os.path.basename(name)
     return not name.startswith(".") and name.lower().endswith(SUFFIXES)
 
 
@@ -43,10 +47,11 @@ def is_watched_path(path: str) -> bool:
     return not name.startswith(".") and not name.lower().endswith(IGNORED_ENDINGS)
 
 
-def scan(root: str) -> Iterator[tuple[str, os.stat_result]]:
+def scan(root: str, unreadable: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, os.stat_result]]:
     """Digest files under root (a folder, recursively, or one file), with their stat results.
 
-    Hidden files and folders are skipped; symlinks are followed, but never round a loop."""
+    Hidden files and folders are skipped; symlinks are followed, but never round a loop. A
+    folder that cannot be listed is added to `unreadable` with the reason."""
     try:
         st = os.stat(root)
     except OSError:
@@ -63,7 +68,9 @@ def scan(root: str) -> Iterator[tuple[str, os.stat_result]]:
         seen.add((folder_st.st_dev, folder_st.st_ino))
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except OSError as exc:
+            if unreadable is not None:
+                unreadable.append((folder, f"folder cannot be read: {exc.strerror or exc}"))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -78,19 +85,19 @@ def scan(root: str) -> Iterator[tuple[str, os.stat_result]]:
                 yield entry.path, entry_st
 
 
-def _parse_all(paths: list[str]) -> Iterator[Digest]:
+def _parse_all(paths: list[str], limit: int) -> Iterator[Digest]:
     """Read and parse files, newest first as given: many in child processes (see `parsejob`),
     one a core, taking chunks in turn; few files (or whatever the children leave) here."""
     done: set[str] = set()
     if len(paths) >= SUBPROCESS_THRESHOLD:
         with contextlib.suppress(Exception):  # the children are only a speed-up
-            yield from _parse_in_children(paths, done)
+            yield from _parse_in_children(paths, done, limit)
     for path in paths:
         if path not in done:
-            yield read_digest(path)
+            yield read_digest(path, limit=limit)
 
 
-def _parse_in_children(paths: list[str], done: set[str]) -> Iterator[Digest]:
+def _parse_in_children(paths: list[str], done: set[str], limit: int) -> Iterator[Digest]:
     from digesttui.parsejob import CHUNK
 
     count = max(1, min(os.cpu_count() or 1, 4))
@@ -101,7 +108,7 @@ def _parse_in_children(paths: list[str], done: set[str]) -> Iterator[Digest]:
     try:
         for share in shares:
             child = subprocess.Popen(
-                [sys.executable, "-m", "digesttui.parsejob"],
+                [sys.executable, "-m", "digesttui.parsejob", str(limit)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -142,23 +149,55 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_digest(path: str, st: os.stat_result | None = None) -> Digest:
-    """Read and parse one file; a file that cannot be read is a digest with an error."""
-    from digesttui.parse import parse_digest  # YAML and friends: loaded with the first digest
+def read_digest(path: str, st: os.stat_result | None = None, limit: int = FILE_LIMIT) -> Digest:
+    """Read and parse one file; a file that cannot be read is a digest with an error.
 
+    Only a regular file is read, and at most `limit` bytes of it: it is opened without blocking
+    (a FIFO put where a digest was would otherwise hold the reader forever), then checked."""
+    from digesttui.parse import parse_digest, unreadable  # YAML and friends: loaded with the first digest
+
+    mtime_ns = st.st_mtime_ns if st else 0
     try:
-        with open(path, "rb") as f:
-            data = f.read()
-            st = os.fstat(f.fileno())
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        digest = parse_digest(b"", path, mtime_ns=st.st_mtime_ns if st else 0)
-        problem = Problem("error", f"cannot be read: {exc.strerror or exc}")
-        return _with_problems(digest, (problem,))
+        return unreadable(path, f"cannot be read: {exc.strerror or exc}", mtime_ns=mtime_ns)
+    with open(fd, "rb", closefd=True) as f:
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                why = f"not read: it is {file_kind(st.st_mode)}, not a regular file"
+                return unreadable(path, why, mtime_ns=mtime_ns)
+            if st.st_size > limit:
+                return unreadable(path, too_big(st.st_size, limit), mtime_ns=st.st_mtime_ns, size=st.st_size)
+            data = f.read(limit + 1)
+        except OSError as exc:
+            return unreadable(path, f"cannot be read: {exc.strerror or exc}", mtime_ns=mtime_ns)
+    if len(data) > limit:  # it grew while being read
+        return unreadable(path, too_big(len(data), limit), mtime_ns=st.st_mtime_ns, size=st.st_size)
     return parse_digest(data, path, mtime_ns=st.st_mtime_ns, size=st.st_size)
 
 
-def _with_problems(digest: Digest, problems: tuple[Problem, ...]) -> Digest:
-    return replace(digest, problems=problems, items=())
+def too_big(size: int, limit: int) -> str:
+    return f"not read: it is {size / 2**20:,.1f} MB, over the {limit / 2**20:g} MB limit for a digest (max_file_mb)"
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    kinds: tuple[tuple[Callable[[int], bool], str], ...] = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _unreadable_folders(unreadable: list[tuple[str, str]]) -> dict[str, Digest]:
+    """Folders that could not be listed, as entries with the reason: never skipped in silence."""
+    from digesttui.parse import unreadable as entry
+
+    return {path: entry(path, why) for path, why in unreadable}
 
 
 @dataclass(frozen=True)
@@ -182,8 +221,9 @@ class Snapshot:
 
 
 class Library:
-    def __init__(self, roots: Iterable[str], cache_dir: str | None = None) -> None:
+    def __init__(self, roots: Iterable[str], cache_dir: str | None = None, limit: int = FILE_LIMIT) -> None:
         self.roots = tuple(os.path.abspath(r) for r in roots)
+        self.limit = limit
         self._entries: dict[str, Digest] = {}
         self._pending: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -218,9 +258,10 @@ class Library:
         with self._lock:
             cached = self._read_cache() if not self._entries else dict(self._entries)
             found: dict[str, os.stat_result] = {}
+            unreadable: list[tuple[str, str]] = []
             for root in self.roots:
-                found.update(scan(root))
-            entries: dict[str, Digest] = {}
+                found.update(scan(root, unreadable))
+            entries = _unreadable_folders(unreadable)
             todo = []
             for path, st in found.items():
                 old = cached.get(path)
@@ -232,7 +273,7 @@ class Library:
             todo.sort(reverse=True)
             self._entries = entries
             last = time.monotonic()
-            for digest in _parse_all([path for _, path in todo]):
+            for digest in _parse_all([path for _, path in todo], self.limit):
                 if stop is not None and stop.is_set():
                     break
                 self._entries[digest.path] = digest
@@ -282,25 +323,28 @@ class Library:
             st = os.stat(path)
         except OSError:
             st = None
-        if st is None or stat.S_ISDIR(st.st_mode):
-            self._pending.pop(path, None)
-            self._dirty |= self._entries.pop(path, None) is not None
+        is_dir = st is not None and stat.S_ISDIR(st.st_mode)
+        if not is_dir:  # gone, or a folder replaced by a file: what was under it is gone
             prefix = path.rstrip(os.sep) + os.sep
             for gone in [p for p in self._entries if p.startswith(prefix)]:
                 self._entries.pop(gone)
                 self._dirty = True
-            if st is not None:
-                for found, found_st in scan(path):
-                    self._refresh_file(found, found_st, settle)
-            return
-        if stat.S_ISREG(st.st_mode) and (is_digest_name(os.path.basename(path)) or path in self.roots):
-            self._refresh_file(path, st, settle)
+        if st is None or is_dir:
+            self._pending.pop(path, None)
+            self._dirty |= self._entries.pop(path, None) is not None
+        if is_dir:
+            unreadable: list[tuple[str, str]] = []
+            for found, found_st in scan(path, unreadable):
+                self._refresh_file(found, found_st, settle)
+            self._entries.update(_unreadable_folders(unreadable))
+        elif st is not None and (path in self.roots or (stat.S_ISREG(st.st_mode) and is_digest_name(path))):
+            self._refresh_file(path, st, settle)  # a root that is not a regular file gets its error
 
     def _refresh_file(self, path: str, st: os.stat_result, settle: bool) -> None:
         old = self._entries.get(path)
         if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns) and path not in self._pending:
             return
-        digest = read_digest(path, st)
+        digest = read_digest(path, st, self.limit)
         fresh = time.time() - st.st_mtime < SETTLE_SECONDS
         if digest.has_error and settle and fresh:
             self._pending[path] = time.monotonic() + SETTLE_SECONDS
@@ -313,6 +357,10 @@ class Library:
 
     def _read_cache(self) -> dict[str, Digest]:
         if not self._cache_path or not os.path.exists(self._cache_path):
+            return {}
+        if not owned_privately(self._cache_path):
+            # A pickle can run code as it loads: only ever one that this user alone could write.
+            self._notice = f"Not using the parse cache {self._cache_path}: someone else could have written it."
             return {}
         entries: dict[str, Digest] = {}
         try:
@@ -373,11 +421,34 @@ def release_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
+def private_folder(folder: str) -> None:
+    """Create a folder that only its owner may enter (0700); make an existing one of ours so."""
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    st = os.stat(folder)
+    if st.st_uid == _uid() and stat.S_IMODE(st.st_mode) & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def owned_privately(path: str) -> bool:
+    """Whether a file and its folder are this user's, and nobody else may write to them."""
+    try:
+        return all(
+            (st := os.stat(p)).st_uid == _uid() and not st.st_mode & 0o022 for p in (path, os.path.dirname(path))
+        )
+    except OSError:
+        return False
+
+
+def _uid() -> int:
+    return os.getuid() if hasattr(os, "getuid") else 0
+
+
 def atomic_write(path: str, data: bytes | Callable[[BinaryIO], object]) -> None:
     """Write a file (bytes, or what a function writes) so that a crash at any moment leaves the
-    old or the new content, whole: a temporary file, fsync, rename, fsync of the folder."""
+    old or the new content, whole: a temporary file, fsync, rename, fsync of the folder. The
+    folder is created private (0700)."""
     folder = os.path.dirname(path) or "."
-    os.makedirs(folder, exist_ok=True)
+    private_folder(folder)
     tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         with open(tmp, "wb") as f:

@@ -11,20 +11,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from digesttui.text import shorten
+
 ALLOWED_SCHEMES = ("http", "https")
+LONGEST_URL = 32_768
+"""Characters: a longer link is refused (one command-line argument holds at most 128 KiB)."""
 
 
 def refusal(url: str) -> str | None:
     """Why `url` must not be opened, or None when it may be (http and https only)."""
+    shown = shorten(url, 120)
+    if len(url) > LONGEST_URL:
+        return f"not opening a link of {len(url):,} characters: the longest opened is {LONGEST_URL:,}"
     try:
         parts = urlsplit(url.strip())
     except ValueError:
-        return f"not opening {url!r}: it is not a valid link"
+        return f"not opening {shown!r}: it is not a valid link"
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        what = f"a {parts.scheme}: link" if parts.scheme else "a link without http:// or https://"
-        return f"not opening {url!r}: only http and https links are opened, and this is {what}"
+        what = f"a {shorten(parts.scheme, 20)}: link" if parts.scheme else "a link without http:// or https://"
+        return f"not opening {shown!r}: only http and https links are opened, and this is {what}"
     if not parts.netloc:
-        return f"not opening {url!r}: it names no host"
+        return f"not opening {shown!r}: it names no host"
     return None
 
 
@@ -84,8 +91,8 @@ def run_browser(argv: tuple[str, ...], wait: float = 3.0) -> str | None:
             )
         except FileNotFoundError:
             return f"the browser command {argv[0]!r} was not found"
-        except OSError as exc:
-            return f"the browser command {argv[0]!r} could not be started: {exc.strerror or exc}"
+        except (OSError, ValueError) as exc:
+            return f"the browser command {argv[0]!r} could not be started: {getattr(exc, 'strerror', None) or exc}"
         try:
             code = process.wait(timeout=wait)
         except subprocess.TimeoutExpired:

@@ -8,42 +8,122 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from digesttui.fields import date_from_name, load_front_matter, timestamp, to_datetime
+from digesttui.fields import FRONT_MATTER_LIMIT, date_from_name, load_front_matter, timestamp, to_datetime
 from digesttui.model import Digest, Item, Link, Problem
+from digesttui.text import clean, safe, shorten
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean(text: str) -> str:
-    """Remove terminal control characters (C0 but tab and newline, ESC, DEL, C1)."""
-    return _CONTROL.sub("", text)
+__all__ = ["clean", "parse_digest", "plain"]
 
 
-# --- items ------------------------------------------------------------------------------------
+# --- items ---------------------------------------------------------------------------------------
+# Every pattern here is linear in its input: no pattern can scan the rest of a line again from
+# each of many starting points (a lazy `(.*?)` before a trailing `[ \t]*`, or an opener that looks
+# for a closer that never comes). Where a regex could not say it that way, a function does.
 
 _BRACKETS = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
 _TARGET = r"\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 # No look-behind in front: it would cost these patterns their fast scan for the first character.
 _LINK = re.compile(_BRACKETS + _TARGET)
 _IMAGE = re.compile(r"!" + _BRACKETS + _TARGET)
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")  # no `<` inside: each `<` scans only to the next
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"']+")
 _LIST = re.compile(r"( {0,3})(\d{1,9}[.)]|[-*+])(?:([ \t]+)(.*))?")
-_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
 _NUMBERED = re.compile(r"(\d{1,4})(?:[.)][ \t]+|、[ \t]*)(.+)")
-_ANCHOR = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
-_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*+\1){2,}+[ \t]*+")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-_EMPHASIS = re.compile(r"(\*\*|__|~~|`)(.+?)\1")
-_SINGLE_EMPHASIS = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
-
-
 _MARKUP = re.compile(r"[\[*_`~<]")
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """An ATX heading's level and text (closing `#`s and a `{#anchor}` dropped), else None."""
+    text = line.lstrip(" ")
+    if len(line) - len(text) > 3 or not text.startswith("#"):
+        return None
+    level = len(text) - len(text.lstrip("#"))
+    rest = text[level:]
+    if level > 6 or (rest and rest[0] not in " \t"):
+        return None
+    rest = rest.strip(" \t")
+    closed = rest.rstrip("#")
+    if closed != rest and (not closed or closed[-1] in " \t"):
+        rest = closed.rstrip(" \t")
+    return level, _strip_anchor(rest)
+
+
+def _strip_anchor(text: str) -> str:
+    """`Headline {#anchor}` -> `Headline`."""
+    end = text.rstrip(" \t")
+    if not end.endswith("}"):
+        return text.strip()
+    start = text.find("{#", end.rfind("}", 0, len(end) - 1) + 1)
+    return text[:start].strip() if start != -1 else text.strip()
+
+
+def _unpair(line: str, mark: str) -> str:
+    """Drop `mark` where it encloses text, left to right (`**bold**` -> `bold`)."""
+    out: list[str] = []
+    at, size = 0, len(mark)
+    while (start := line.find(mark, at)) != -1 and (end := line.find(mark, start + size + 1)) != -1:
+        out += (line[at:start], line[start + size : end])
+        at = end + size
+    out.append(line[at:])
+    return "".join(out)
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _star_opens(s: str, i: int) -> bool:
+    return (i == 0 or s[i - 1] != "*") and i + 1 < len(s) and not s[i + 1].isspace() and s[i + 1] != "*"
+
+
+def _star_closes(s: str, i: int) -> bool:
+    return i > 0 and not s[i - 1].isspace() and s[i - 1] != "*" and s[i + 1 : i + 2] != "*"
+
+
+def _under_opens(s: str, i: int) -> bool:
+    return (i == 0 or not _word(s[i - 1])) and i + 1 < len(s) and not s[i + 1].isspace()
+
+
+def _under_closes(s: str, i: int) -> bool:
+    return i > 0 and not s[i - 1].isspace() and not (i + 1 < len(s) and _word(s[i + 1]))
+
+
+def _unsingle(line: str, mark: str, opens: Callable[[str, int], bool], closes: Callable[[str, int], bool]) -> str:
+    """Drop single `*` / `_` emphasis marks by CommonMark's flanking rules, in one pass."""
+    where = [i for i, ch in enumerate(line) if ch == mark] if mark in line else []
+    openers = [i for i in where if opens(line, i)]
+    closers = [i for i in where if closes(line, i)]
+    drop: list[int] = []
+    c = 0
+    for o in openers:
+        if drop and o <= drop[-1]:
+            continue
+        while c < len(closers) and closers[c] < o + 2:
+            c += 1
+        if c == len(closers):
+            break
+        drop += (o, closers[c])
+    if not drop:
+        return line
+    gone = set(drop)
+    return "".join(ch for i, ch in enumerate(line) if i not in gone)
+
+
+def _unemphasize(line: str) -> str:
+    for _ in range(2):
+        for mark in ("**", "__", "~~", "`"):
+            if mark in line:
+                line = _unpair(line, mark)
+    line = _unsingle(line, "*", _star_opens, _star_closes)
+    return _unsingle(line, "_", _under_opens, _under_closes)
 
 
 def plain(markdown: str) -> str:
@@ -53,10 +133,7 @@ def plain(markdown: str) -> str:
     text = _IMAGE.sub(lambda m: m[1], markdown)
     text = _LINK.sub(lambda m: m[1], text)
     text = _AUTOLINK.sub(lambda m: m[1], text)
-    for _ in range(2):
-        text = _EMPHASIS.sub(lambda m: m[2], text)
-    text = _SINGLE_EMPHASIS.sub(lambda m: m[1] or m[2], text)
-    return " ".join(text.split())
+    return " ".join(" ".join(_unemphasize(line) for line in text.split("\n")).split())
 
 
 _NOT_BARE = frozenset("(<[/=_") | frozenset(string.ascii_letters + string.digits)
@@ -124,7 +201,7 @@ def _dedent(lines: list[str]) -> str:
 
 
 def _make_item(n: int, raw: _Raw) -> Item:
-    head = _ANCHOR.sub("", raw.head).strip()
+    head = _strip_anchor(raw.head)
     bold = re.fullmatch(r"(\*\*|__)(.+)\1", head)
     if bold:
         head = bold[2].strip()
@@ -146,16 +223,10 @@ def _make_item(n: int, raw: _Raw) -> Item:
     return Item(n, title or "(no headline)", url, tuple(links), summary, raw.section)
 
 
-def _heading_text(m: re.Match[str]) -> str:
-    return _ANCHOR.sub("", m[2] or "").strip()
-
-
 def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
     """Find the items in body lines; also return the first `#` heading (a title, if needed)."""
     numbered_headings = any(
-        (m := _HEADING.fullmatch(line)) and len(m[1]) > 1 and _NUMBERED.fullmatch(_heading_text(m))
-        for line in lines
-        if "#" in line
+        (h := _heading(line)) and h[0] > 1 and _NUMBERED.fullmatch(h[1]) for line in lines if "#" in line
     )
     items: list[_Raw] = []
     h1 = ""
@@ -194,9 +265,9 @@ def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
             current.body.append(line)  # the common case: a summary line
             previous_blank = False
             continue
-        heading = _HEADING.fullmatch(line) if indent <= 3 and stripped.startswith("#") else None
+        heading = _heading(line) if indent <= 3 and stripped.startswith("#") else None
         if heading:
-            level, text = len(heading[1]), _heading_text(heading)
+            level, text = heading
             number = _NUMBERED.fullmatch(text) if level > 1 else None
             if numbered_headings and number:
                 current = _Raw(number[2], section=section, level=level)
@@ -258,11 +329,35 @@ def _strings(value: Any, name: str, problems: list[Problem]) -> tuple[str, ...]:
     if not isinstance(value, list):
         problems.append(Problem("warning", f"'{name}' should be a list or a string, not {type(value).__name__}"))
         return ()
-    return tuple(text for v in value if v is not None and (text := clean(str(v)).strip()))
+    return tuple(text for v in value if (text := _text(v)))
 
 
 def parse_digest(data: bytes, path: str, *, mtime_ns: int = 0, size: int | None = None) -> Digest:
-    """Parse one digest file. Never raises on bad input: what is wrong is in `problems`."""
+    """Parse one digest file. Never raises: what is wrong is in `problems`, and anything that
+    goes wrong inside (a bug, a limit of the interpreter) is a problem of this file alone."""
+    try:
+        return _parse(data, path, mtime_ns, len(data) if size is None else size)
+    except Exception as exc:  # total: one file's trouble never stops the others
+        why = f"could not be parsed ({type(exc).__name__}: {shorten(clean(str(exc)))})"
+        return unreadable(path, why, mtime_ns=mtime_ns, size=len(data) if size is None else size)
+
+
+def unreadable(path: str, why: str, *, mtime_ns: int = 0, size: int = 0) -> Digest:
+    """A file (or folder) that cannot be read as a digest: listed, with the reason, no items."""
+    named = date_from_name(path)
+    return Digest(
+        path=path,
+        label=safe(path),
+        title=safe(PurePath(path).name),
+        date=named,
+        sort_key=timestamp(named) if named else 0.0,
+        problems=(Problem("error", why),),
+        size=size,
+        mtime_ns=mtime_ns,
+    )
+
+
+def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
     problems: list[Problem] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -286,7 +381,13 @@ def parse_digest(data: bytes, path: str, *, mtime_ns: int = 0, size: int | None 
             body_start = 1
         else:
             body_start = end + 1
-            loaded, problem = load_front_matter(opener, "\n".join(lines[1:end]), 2)
+            front = "\n".join(lines[1:end])
+            if len(front) > FRONT_MATTER_LIMIT:
+                kb, limit = len(front) // 1024, FRONT_MATTER_LIMIT // 1024
+                why = f"front matter not read: it is {kb:,} KB, over the {limit} KB limit"
+                loaded, problem = None, Problem("error", why, 2)  # type: Any, Problem | None
+            else:
+                loaded, problem = load_front_matter(opener, front, 2)
             if problem:
                 problems.append(problem)
             elif isinstance(loaded, dict):
@@ -306,13 +407,13 @@ def parse_digest(data: bytes, path: str, *, mtime_ns: int = 0, size: int | None 
             )
         )
 
-    title = clean(str(meta.get("title") or "")).strip() or h1 or PurePath(path).stem
+    title = _text(meta.get("title")) or h1 or safe(PurePath(path).stem)
     when, date_problem = _pick_date(meta, path, mtime_ns)
     if date_problem:
         problems.append(date_problem)
     return Digest(
         path=path,
-        label=clean(path),
+        label=safe(path),
         title=" ".join(title.split()),
         date=when,
         sort_key=timestamp(when) if when else 0.0,
@@ -320,9 +421,14 @@ def parse_digest(data: bytes, path: str, *, mtime_ns: int = 0, size: int | None 
         tags=_strings(meta.get("tags"), "tags", problems),
         items=items,
         problems=tuple(problems),
-        size=len(data) if size is None else size,
+        size=size,
         mtime_ns=mtime_ns,
     )
+
+
+def _text(value: Any) -> str:
+    """A front-matter field meant as text: a string or a number, else nothing."""
+    return clean(str(value)).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
 
 
 def _pick_date(meta: dict[str, Any], path: str, mtime_ns: int) -> tuple[datetime | None, Problem | None]:
@@ -337,7 +443,7 @@ def _pick_date(meta: dict[str, Any], path: str, mtime_ns: int) -> tuple[datetime
             return named, None
         why = "no date in the front matter or the file name"
     else:
-        why = f"date {clean(str(raw))!r} is not an ISO 8601 date"
+        why = f"date {shorten(clean(str(raw)), 60)!r} is not an ISO 8601 date"
     if named is not None:
         return named, Problem("warning", f"{why}; using the date in the file name")
     if mtime_ns:

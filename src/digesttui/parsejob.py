@@ -10,16 +10,18 @@ from __future__ import annotations
 import pickle
 import sys
 
-from digesttui.library import read_digest
+from digesttui.library import FILE_LIMIT, read_digest
 
 CHUNK = 250
 
 
 def main() -> None:
+    limit = int(sys.argv[1]) if len(sys.argv) > 1 else FILE_LIMIT
     paths = [p for p in sys.stdin.buffer.read().decode("utf-8", "surrogateescape").split("\0") if p]
     out = sys.stdout.buffer
     for start in range(0, len(paths), CHUNK):
-        pickle.dump([read_digest(p) for p in paths[start : start + CHUNK]], out, protocol=pickle.HIGHEST_PROTOCOL)
+        chunk = [read_digest(p, limit=limit) for p in paths[start : start + CHUNK]]
+        pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 
 

@@ -9,6 +9,7 @@ cannot be read is moved aside, with a warning, and the reader starts afresh."""
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import threading
 import time
@@ -40,6 +41,8 @@ class State:
         self._lock = threading.Lock()
         self.changes = 0
         """Counts every change, so that views know when to recount."""
+        self.unsaved = False
+        """Whether a mark was made since the last save."""
         self._read_ids: tuple[int, set[str]] = (-1, set())
         """The ids marked read, as of `changes`."""
 
@@ -67,19 +70,14 @@ class State:
             data = json.loads(raw)
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError("not a digest-tui state file")
-            items = data.get("items")
-            theme = data.get("theme", [None, 0.0])
-            if not isinstance(items, dict):
+            if not isinstance(data.get("items", {}), dict):
                 raise ValueError("its items are damaged")
-            items = {k: r for k, r in items.items() if _valid(r)}
-            if not (isinstance(theme, list) and len(theme) == 2):
-                theme = [None, 0.0]
-            return {"items": items, "theme": theme}, None
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
             with contextlib.suppress(OSError):
                 os.replace(self.path, aside)
             return empty, f"{self.path} was damaged ({exc}); moved it to {aside.name} and started afresh."
+        return _validated(data, self.path)
 
     def save(self) -> None:
         """Merge with what is on disk (another reader's marks) and write it atomically."""
@@ -92,10 +90,13 @@ class State:
                 theme = max(disk["theme"], self.theme, key=lambda t: t[1] or 0.0)
                 self.items, self.theme = merged, theme
                 self.changes += 1  # another reader's marks may have come in
+                version = self.changes
                 blob = json.dumps(
                     {"format": FORMAT, "theme": theme, "items": merged}, ensure_ascii=False, separators=(",", ":")
                 ).encode()
             atomic_write(str(self.path), blob)
+            with self._lock:
+                self.unsaved = self.unsaved and self.changes != version  # unless marked meanwhile
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
@@ -141,6 +142,7 @@ class State:
             if changed:
                 version, ids = self._read_ids
                 self.changes += 1
+                self.unsaved = True
                 if version == self.changes - 1:  # keep the set of read ids up to date, not rebuilt
                     (ids.update if read else ids.difference_update)(changed)
                     self._read_ids = (self.changes, ids)
@@ -153,6 +155,7 @@ class State:
             if starred:
                 record["i"] = info
             self.changes += 1
+            self.unsaved = True
 
     def starred(self) -> list[tuple[str, dict[str, Any]]]:
         """Starred items, newest star first, with what was saved of them."""
@@ -163,13 +166,51 @@ class State:
         with self._lock:
             self.theme = [name, time.time()]
             self.changes += 1
+            self.unsaved = True
 
 
-def _valid(record: object) -> bool:
+def _validated(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], str | None]:
+    """The state file's fields, each checked: what has the wrong shape is dropped (and said)."""
+    items: dict[str, Record] = {}
+    dropped = 0
+    for item_id, record in data.get("items", {}).items():
+        kept, bad = _record(record)
+        dropped += bad
+        if kept:
+            items[item_id] = kept
+    theme = data.get("theme", [None, 0.0])
+    problems = [f"{dropped} mark{'s' * (dropped != 1)} of the wrong shape"] if dropped else []
+    if not _mark(theme, str):
+        problems.append("the theme")
+        theme = [None, 0.0]
+    warning = f"Left out of {path}: {' and '.join(problems)} (damaged, or from another program)." if problems else None
+    return {"items": items, "theme": theme}, warning
+
+
+def _mark(value: object, kind: type) -> bool:
+    """`[value, when]`: a value of `kind` (or None), and a finite time."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and (value[0] is None or isinstance(value[0], kind))
+        and isinstance(value[1], int | float)
+        and not isinstance(value[1], bool)
+        and math.isfinite(value[1])
+    )
+
+
+def _record(record: object) -> tuple[Record, bool]:
+    """An item's well-formed marks, and whether anything was left out."""
     if not isinstance(record, dict):
-        return False
-    marks = [record[k] for k in ("r", "s") if k in record]
-    return all(isinstance(m, list) and len(m) == 2 and isinstance(m[1], int | float) for m in marks)
+        return {}, True
+    kept: Record = {k: record[k] for k in ("r", "s") if k in record and _mark(record[k], bool)}
+    info = record.get("i")
+    if isinstance(info, dict):
+        kept["i"] = {k: v for k, v in info.items() if isinstance(v, str | None)}
+    bad = len(kept) < sum(k in record for k in ("r", "s", "i")) or (
+        isinstance(info, dict) and len(kept["i"]) < len(info)
+    )
+    return kept, bad
 
 
 def _merge(disk: dict[str, Record], mine: dict[str, Record]) -> dict[str, Record]:

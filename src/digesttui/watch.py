@@ -1,13 +1,17 @@
 """Watch digest roots with watchfiles and feed debounced batches of changes to a `Library`.
 
-Runs in a worker thread (never on the UI loop). Survives roots that do not exist yet or vanish and
-come back: it re-checks the roots about twice a second and restarts the watch when one appears
-or vanishes.
+Runs in a worker thread (never on the UI loop) until `stop` is set. It survives roots that do
+not exist yet, vanish, come back, or are replaced (a folder deleted and made anew, a folder
+swapped for a file and back): about twice a second it compares each root's identity (device,
+inode, kind) with the one it watches, and when one differs it watches the roots as they are now
+and looks at the changed roots afresh. When the system's limit of inotify watches is reached it
+says so and polls instead. Nothing that goes wrong in here ends it: it tells, waits, goes on.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from collections.abc import Callable
 
@@ -16,10 +20,28 @@ import watchfiles
 from digesttui.library import Library, Snapshot, is_watched_path
 
 TICK_MS = 500
+POLL_MS = 250
+Identity = dict[str, tuple[int, int, bool]]
+"""Each present root: (device, inode, is a folder)."""
 
 
 def _filter(_change: watchfiles.Change, path: str) -> bool:
     return is_watched_path(path)
+
+
+def identities(roots: tuple[str, ...]) -> Identity:
+    found: Identity = {}
+    for root in roots:
+        try:
+            st = os.stat(root)
+        except OSError:
+            continue
+        found[root] = (st.st_dev, st.st_ino, stat.S_ISDIR(st.st_mode))
+    return found
+
+
+def _changed(before: Identity, now: Identity) -> set[str]:
+    return {root for root in before.keys() | now.keys() if before.get(root) != now.get(root)}
 
 
 def watch_library(
@@ -28,31 +50,57 @@ def watch_library(
     stop: threading.Event,
     *,
     poll: bool = False,
+    tell: Callable[[str], object] = lambda message: None,
 ) -> None:
-    """Apply file changes under the library's roots until `stop` is set; publish each result."""
-    present = tuple(r for r in library.roots if os.path.exists(r))
+    """Apply file changes under the library's roots until `stop` is set; publish each result.
+    `tell` gets what the user should know (the watch limit reached, an error)."""
+    watched = identities(library.roots)
+    rescan: set[str] = set()
     while not stop.is_set():
-        if not present:  # nothing to watch yet: look for the roots twice a second
+        if not watched:  # nothing to watch yet: look for the roots twice a second
             stop.wait(TICK_MS / 1000)
-            now_present = tuple(r for r in library.roots if os.path.exists(r))
-            if now_present:
-                publish(library.apply(now_present, settle=True))
-                library.save()
-            present = now_present
+            watched = identities(library.roots)
+            rescan = set(watched)
             continue
         try:
-            present = _watch(library, publish, stop, present, poll)
-        except (OSError, RuntimeError):  # a root that vanished under the watcher, say: start over
+            watched, rescan = _watch(library, publish, stop, watched, poll, rescan)
+        except OSError as exc:
+            if "watch limit" in str(exc) and not poll:
+                poll = True
+                tell(
+                    "The system's limit of file watches is reached (fs.inotify.max_user_watches): "
+                    f"looking for changes every {POLL_MS} ms instead."
+                )
+                continue
+            stop.wait(TICK_MS / 1000)  # a root that vanished under the watcher, say: start over
+        except Exception as exc:  # never die in silence: the user would wait for digests forever
+            tell(f"Watching for changes failed ({type(exc).__name__}: {exc}); trying again.")
             stop.wait(TICK_MS / 1000)
-            present = tuple(r for r in library.roots if os.path.exists(r))
+        else:
+            continue
+        now = identities(library.roots)
+        rescan |= _changed(watched, now)
+        watched = now
+
+
+def _apply(library: Library, publish: Callable[[Snapshot], None], paths: set[str]) -> None:
+    publish(library.apply(paths, settle=True))
+    library.save()
 
 
 def _watch(
-    library: Library, publish: Callable[[Snapshot], None], stop: threading.Event, present: tuple[str, ...], poll: bool
-) -> tuple[str, ...]:
-    """Watch the present roots until one appears or vanishes (or `stop`); the roots present then."""
+    library: Library,
+    publish: Callable[[Snapshot], None],
+    stop: threading.Event,
+    watched: Identity,
+    poll: bool,
+    rescan: set[str],
+) -> tuple[Identity, set[str]]:
+    """Watch the roots in `watched` until one of them changes identity (or `stop`); return the
+    identities then, and the roots that changed. `rescan` is looked at afresh once this watch
+    runs, so that nothing written while no watch ran goes unseen."""
     for changes in watchfiles.watch(
-        *present,
+        *watched,
         watch_filter=_filter,
         debounce=50,
         step=10,
@@ -60,22 +108,21 @@ def _watch(
         yield_on_timeout=True,
         stop_event=stop,
         force_polling=poll,
-        poll_delay_ms=250,
+        poll_delay_ms=POLL_MS,
         raise_interrupt=False,
         ignore_permission_denied=True,
     ):
         paths = {path for _, path in changes if _under_roots(path, library.roots)}
         paths.update(library.due())
-        now_present = tuple(r for r in library.roots if os.path.exists(r))
-        if now_present != present:
-            paths.update(set(now_present) ^ set(present))
+        now = identities(library.roots)
+        changed = _changed(watched, now)
+        paths |= rescan | changed
+        rescan = set()
         if paths:
-            publish(library.apply(paths, settle=True))
-            library.save()
-        if now_present != present:
-            present = now_present
-            break  # watch the roots as they are now
-    return present
+            _apply(library, publish, paths)
+        if changed:
+            return now, changed  # watch the roots as they are now
+    return watched, rescan
 
 
 def _under_roots(path: str, roots: tuple[str, ...]) -> bool:

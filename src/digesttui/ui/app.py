@@ -14,6 +14,8 @@ from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.content import Content
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -24,6 +26,7 @@ from digesttui.library import Library, Snapshot
 from digesttui.model import Digest, Item
 from digesttui.resources import resource
 from digesttui.state import State, state_path
+from digesttui.text import safe, shorten
 from digesttui.ui.detail import DetailPane
 from digesttui.ui.linkactions import LinkActions
 from digesttui.ui.lists import DigestList, ItemList
@@ -31,6 +34,7 @@ from digesttui.ui.reading import ReadingActions
 from digesttui.ui.rowlist import RowList
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.theme import Theme
 
     from digesttui.search import SearchIndex
@@ -42,9 +46,15 @@ def _go_to_digest() -> type[Provider]:
     return GoToDigest
 
 
+def _filters() -> type[Provider]:
+    from digesttui.ui.search import CategoryFilters
+
+    return CategoryFilters
+
+
 class DigestApp(ReadingActions, LinkActions):
     TITLE = "digest-tui"
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {_go_to_digest}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {_go_to_digest, _filters}
     CSS_PATH = str(resource("styles") / "digest-tui.tcss")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual declares it so)
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -93,11 +103,11 @@ class DigestApp(ReadingActions, LinkActions):
         state: State | None = None,
     ) -> None:
         super().__init__()
-        self.library = Library(roots, cache_dir)
+        self.config = config or Config()
+        self.library = Library(roots, cache_dir, self.config.file_limit)
         self.samples = samples
         self.watching = watch
         self.poll = poll
-        self.config = config or Config()
         self.config_problem = config_problem
         self.browser = browser or self.config.browser
         self.state = state or State(state_path())
@@ -121,9 +131,11 @@ class DigestApp(ReadingActions, LinkActions):
         self._follow_newest = True
         """While the library loads, the digest cursor stays on the newest digest found so far,
         until the reader moves it or goes to another pane."""
+        self.exit_notices: list[str] = []
+        """What to tell on the terminal once the screen is given back (a save that failed)."""
 
     def compose(self) -> ComposeResult:
-        yield Static("digest-tui: loading…", id="header")
+        yield Static("digest-tui: loading…", id="header", markup=False)
         digests, items, detail = DigestList(id="digests"), ItemList(id="items"), DetailPane(id="detail")
         digests.border_title, items.border_title, detail.border_title = "Digests", "Items", "Detail"
         digests.unread = self.unread
@@ -151,14 +163,36 @@ class DigestApp(ReadingActions, LinkActions):
         await self.mount(Footer(), after="#header")  # before the panes: it splits off its row first
         self.screen.refresh_bindings()  # the footer fills in when told the keys (focus is set by now)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification, whatever it quotes (a headline, a path, a link, the config), shows
+        its text as written: never as markup, never with control characters, never 1 MB long."""
+        super().notify(shorten(safe(message), 600), title=safe(title), severity=severity, timeout=timeout, markup=False)
+
     def exit(self, *args: Any, **kwargs: Any) -> None:
-        self._stop.set()  # workers: a load in progress or the watcher stop at once
+        self.stop_workers()
         super().exit(*args, **kwargs)
 
-    def on_unmount(self) -> None:
+    def stop_workers(self) -> None:
+        """Stop a load in progress and the watcher at once (they look at this between files)."""
         self._stop.set()
-        if self.state.changes:
+
+    def on_unmount(self) -> None:
+        self.stop_workers()
+        if not self.state.unsaved:
+            return
+        try:
             self.state.save()  # the last marks, on the way out (a worker might not get to run)
+        except Exception as exc:  # a read-only or full disk: said once the terminal is back
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.exit_notices.append(f"warning: could not save read marks to {safe(str(self.state.path))}: {why}")
 
     # --- the library and the state, in workers ---
 
@@ -181,7 +215,10 @@ class DigestApp(ReadingActions, LinkActions):
     def watch_library(self) -> None:
         from digesttui.watch import watch_library  # watchfiles: not needed for the first paint
 
-        watch_library(self.library, self._publish, self._stop, poll=self.poll)
+        def tell(message: str) -> None:
+            self.notify(message, title="Watching", severity="warning", timeout=15)
+
+        watch_library(self.library, self._publish, self._stop, poll=self.poll, tell=tell)
 
     def _state_loaded(self) -> None:
         if self.state.warning:
@@ -193,8 +230,8 @@ class DigestApp(ReadingActions, LinkActions):
     def save_state(self) -> None:
         try:
             self.state.save()
-        except OSError as exc:
-            self.call_from_thread(self.notify, f"Could not save read marks: {exc}", severity="error")
+        except Exception as exc:  # never in silence: the marks are kept and saved again later
+            self.notify(f"Could not save read marks to {self.state.path}: {exc}", severity="error", timeout=10)
             return
         if not self._stop.is_set():
             self.call_from_thread(self._marks_changed, False)  # another reader's marks may have come in
@@ -264,7 +301,7 @@ class DigestApp(ReadingActions, LinkActions):
         where = (
             "bundled samples"
             if self.samples
-            else ", ".join("~" + r[len(home) :] if r.startswith(home + os.sep) else r for r in snap.roots)
+            else ", ".join(safe("~" + r[len(home) :] if r.startswith(home + os.sep) else r) for r in snap.roots)
         )
         unread = self.unread_total
         text = f"digest-tui — {where} — {len(snap.digests):,} digests, {snap.item_count:,} items, {unread:,} unread"
@@ -282,10 +319,10 @@ class DigestApp(ReadingActions, LinkActions):
         if not snap.complete:
             text += f" — loading {len(snap.digests):,}/{snap.total:,}"
         if snap.missing_roots:
-            text += " — waiting for " + ", ".join(snap.missing_roots) + " to appear"
+            text += " — waiting for " + ", ".join(map(safe, snap.missing_roots)) + " to appear"
         elif not snap.digests and snap.complete:
             text += " — no digests here yet (*.md, *.markdown)"
-        self.query_one("#header", Static).update(text)
+        self.query_one("#header", Static).update(Content(text))
 
     # --- selection ---
 
@@ -374,13 +411,12 @@ class DigestApp(ReadingActions, LinkActions):
         for binding in all_bindings():
             if binding.action not in ("quit", "help") and binding.description:
                 callback = partial(self.run_action, binding.action, self)
-                yield SystemCommand(binding.description, f"Key: {key_label(binding.key)}", callback)
-        names = {n for d in (self.snapshot.digests if self.snapshot else ()) for n in (*d.categories, *d.tags)}
-        for name in sorted(names):
-            only = partial(self.set_category, name)
-            yield SystemCommand(f"Filter: {name}", "Only digests with this category or tag", only)
-        if self.category:
-            yield SystemCommand("Filter: all digests", "Clear the category filter", partial(self.set_category, None))
+                # the palette reads this as markup, and the keys may come from the config
+                yield SystemCommand(binding.description, escape(f"Key: {safe(key_label(binding.key))}"), callback)
+
+    def category_names(self) -> list[str]:
+        """Every category and tag of the library, sorted."""
+        return sorted({n for d in (self.snapshot.digests if self.snapshot else ()) for n in (*d.categories, *d.tags)})
 
 
 def _same_item(items: tuple[Item, ...], old: Item) -> int:

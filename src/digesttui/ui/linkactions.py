@@ -11,6 +11,7 @@ from textual.app import App
 from digesttui import links
 from digesttui.model import Item
 from digesttui.render import item_as_markdown
+from digesttui.text import shorten
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
@@ -70,17 +71,21 @@ class LinkActions(App[None]):
             return
         plan = links.plan_open(url, os.environ, self.browser)
         if plan.argv is None:
-            self.copy_text(url, url, f"Not opening a browser: {plan.why}. ")
+            self.copy_text(url, shorten(url, 200), f"Not opening a browser: {plan.why}. ")
         else:
             self._run_browser(plan.argv, url)
 
     @work(thread=True, group="links", exit_on_error=False)
     def _run_browser(self, argv: tuple[str, ...], url: str) -> None:
-        error = links.run_browser(argv)
+        shown = shorten(url, 200)
+        try:
+            error = links.run_browser(argv)
+        except Exception as exc:  # never a link that silently does nothing
+            error = f"{type(exc).__name__}: {exc}"
         if error:
-            self.call_from_thread(self.notify, f"Could not open {url}: {error}.", severity="error")
+            self.notify(f"Could not open {shown}: {error}.", severity="error")
         else:
-            self.call_from_thread(self.notify, f"Opened {url}", timeout=3)
+            self.notify(f"Opened {shown}", timeout=3)
 
     def copy_text(self, text: str, what: str, prefix: str = "") -> None:
         """Copy by OSC 52 (reaches the user's own machine over SSH) and the system clipboard."""

@@ -39,7 +39,8 @@ class DigestList(RowList):
             return text
         unread = self.unread.get(digest.path, 0)
         count = f" {unread}/{len(digest.items)}" if unread else f" {len(digest.items)}"
-        text.append(_DATE_PREFIX.sub("", digest.title) or digest.title, style="" if unread else self.style("dim"))
+        title = digest.title[: width + 1]  # a cell a character at least: no more can show
+        text.append(_DATE_PREFIX.sub("", title) or title, style="" if unread else self.style("dim"))
         text.truncate(max(0, width - len(count)), overflow="ellipsis", pad=True)
         text.append(count, style=self.style("mark") if unread else self.style("dim"))
         return text
@@ -67,5 +68,5 @@ class ItemList(RowList):
         text.append(f"{item.n:>2}. ", style=self.style("dim"))
         if starred:
             text.append("★ ", style=self.style("mark"))
-        text.append(item.title, style=self.style("dim") if read else "")
+        text.append(item.title[: width + 1], style=self.style("dim") if read else "")
         return text

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from digesttui.model import Link
 from digesttui.resources import resource
+from digesttui.text import safe
 
 SCREENS_CSS = str(resource("styles") / "screens.tcss")
 
@@ -72,12 +73,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="dim")
         seen = set()
         for binding in self.bindings:
-            row = (key_label(binding.key), binding.description, binding.id or "")
+            row = (safe(key_label(binding.key)), binding.description, binding.id or "")
             if row not in seen:
                 seen.add(row)
-                table.add_row(*row)
+                table.add_row(*map(Text, row))  # Text: keys from the config are not markup
         for keys, what in _BUILT_IN:
-            table.add_row(keys, what, "")
+            table.add_row(Text(keys), Text(what), "")
         self.table = table
         with VerticalScroll(id="help") as scroll:
             scroll.border_title = "Keys — Esc closes (last column: the ids for \\[keys] in config.toml)"

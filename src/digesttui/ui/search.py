@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -9,11 +10,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hits, Provider
 from textual.command import Hit as PaletteHit
-from textual.command import Hits, Provider
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from digesttui.text import safe, shorten
 from digesttui.ui.rowlist import RowList
 from digesttui.ui.screens import SCREENS_CSS
 
@@ -43,8 +46,8 @@ class SearchResults(RowList):
         digest, item = self.hits[index]
         text = Text(end="")
         text.append(digest.date_text() + "  ", style=self.style("dim"))
-        text.append(item.title)
-        text.append(f"  — {digest.title}", style=self.style("dim"))
+        text.append(item.title[: width + 1])
+        text.append(f"  — {digest.title[: width + 1]}", style=self.style("dim"))
         return text
 
 
@@ -60,7 +63,7 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search every headline and summary…", id="query")
-        yield Static("Type to search; ↓ to the results, Enter opens, Esc goes back.", id="search-status")
+        yield Static("Type to search; ↓ to the results, Enter opens, Esc goes back.", id="search-status", markup=False)
         results = SearchResults(id="results")
         results.border_title = "Hits"
         yield results
@@ -87,14 +90,15 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
         if self.app.screen is not self or query != self.query_one(Input).value:
             return  # gone back already, or typing went on
         self.query_one(SearchResults).show(hits)
-        status = self.query_one("#search-status", Static)
+        shown = shorten(safe(query), 80)
         if not query.strip():
-            status.update("Type to search; ↓ to the results, Enter opens, Esc goes back.")
+            status = "Type to search; ↓ to the results, Enter opens, Esc goes back."
         elif hits:
             more = "+" if len(hits) >= 1000 else ""
-            status.update(f"{len(hits)}{more} hit{'s' if len(hits) != 1 else ''} for {query!r}")
+            status = f"{len(hits)}{more} hit{'s' if len(hits) != 1 else ''} for {shown!r}"
         else:
-            status.update(f"Nothing found for {query!r}")
+            status = f"Nothing found for {shown!r}"
+        self.query_one("#search-status", Static).update(Content(status))  # the query as typed, not markup
 
     def action_results(self) -> None:
         self.query_one(SearchResults).focus()
@@ -128,3 +132,29 @@ class GoToDigest(Provider):
             found += 1
             if found >= 30:
                 return
+
+
+class CategoryFilters(Provider):
+    """Command palette: "Filter: NAME" for every category and tag, shown as written (the names
+    come from digests: never read as markup)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app: DigestApp = self.app  # type: ignore[assignment]
+        found: list[tuple[str, str, Callable[[], object]]] = [
+            (f"Filter: {name}", "Only digests with this category or tag", partial(app.set_category, name))
+            for name in app.category_names()
+        ]
+        if app.category:
+            found.append(("Filter: all digests", "Clear the category filter", partial(app.set_category, None)))
+        return found
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield PaletteHit(score, Content(title), callback, text=title, help=help_text)
