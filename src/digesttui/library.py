@@ -231,6 +231,8 @@ class Library:
         self._notice = ""
         self._dirty = False
         self._seq = 0
+        self.generation = 0
+        """Counts changes to the entries: a batch that changed nothing need not be shown."""
 
     @functools.cached_property
     def _cache_path(self) -> str | None:
@@ -282,6 +284,7 @@ class Library:
                     last = time.monotonic()
             self._pending.clear()
             self._dirty = bool(todo) or len(cached) != len(entries)
+            self.generation += 1
             return self._snapshot(total=len(found))
 
     def _snapshot(self, complete: bool = True, total: int | None = None) -> Snapshot:
@@ -324,21 +327,26 @@ class Library:
         except OSError:
             st = None
         is_dir = st is not None and stat.S_ISDIR(st.st_mode)
-        if not is_dir:  # gone, or a folder replaced by a file: what was under it is gone
-            prefix = path.rstrip(os.sep) + os.sep
-            for gone in [p for p in self._entries if p.startswith(prefix)]:
-                self._entries.pop(gone)
-                self._dirty = True
-        if st is None or is_dir:
-            self._pending.pop(path, None)
-            self._dirty |= self._entries.pop(path, None) is not None
-        if is_dir:
+        kept: set[str] = set()
+        if st is not None and not is_dir:
+            if path in self.roots or (stat.S_ISREG(st.st_mode) and is_digest_name(path)):
+                self._refresh_file(path, st, settle)  # a root that is not a regular file gets its error
+                kept.add(path)
+        elif is_dir:  # looked at afresh: what is no longer under it goes
             unreadable: list[tuple[str, str]] = []
             for found, found_st in scan(path, unreadable):
                 self._refresh_file(found, found_st, settle)
-            self._entries.update(_unreadable_folders(unreadable))
-        elif st is not None and (path in self.roots or (stat.S_ISREG(st.st_mode) and is_digest_name(path))):
-            self._refresh_file(path, st, settle)  # a root that is not a regular file gets its error
+                kept.add(found)
+            for folder, digest in _unreadable_folders(unreadable).items():
+                self._put(folder, digest)
+                kept.add(folder)
+        # gone: the path itself (a file deleted, or one no longer a digest: a FIFO put in its
+        # place), or what was under it and is not any more
+        prefix = path.rstrip(os.sep) + os.sep
+        for gone in [p for p in self._entries if (p == path or p.startswith(prefix)) and p not in kept]:
+            self._put(gone, None)
+        for gone in [p for p in self._pending if (p == path or p.startswith(prefix)) and p not in kept]:
+            self._pending.pop(gone)
 
     def _refresh_file(self, path: str, st: os.stat_result, settle: bool) -> None:
         old = self._entries.get(path)
@@ -350,8 +358,16 @@ class Library:
             self._pending[path] = time.monotonic() + SETTLE_SECONDS
             return
         self._pending.pop(path, None)
-        self._entries[path] = digest
+        self._put(path, digest)
+
+    def _put(self, path: str, digest: Digest | None) -> None:
+        """Add, replace or (None) remove one entry."""
+        if digest is None:
+            del self._entries[path]
+        else:
+            self._entries[path] = digest
         self._dirty = True
+        self.generation += 1
 
     # --- the parse cache ---
 

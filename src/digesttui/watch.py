@@ -55,7 +55,7 @@ def watch_library(
     """Apply file changes under the library's roots until `stop` is set; publish each result.
     `tell` gets what the user should know (the watch limit reached, an error)."""
     watched = identities(library.roots)
-    rescan: set[str] = set()
+    rescan = set(watched)  # what was written after the library was read, before the watch began
     while not stop.is_set():
         if not watched:  # nothing to watch yet: look for the roots twice a second
             stop.wait(TICK_MS / 1000)
@@ -76,6 +76,7 @@ def watch_library(
         except Exception as exc:  # never die in silence: the user would wait for digests forever
             tell(f"Watching for changes failed ({type(exc).__name__}: {exc}); trying again.")
             stop.wait(TICK_MS / 1000)
+            rescan |= set(watched)  # the changes it failed on are lost: look at everything again
         else:
             continue
         now = identities(library.roots)
@@ -83,9 +84,14 @@ def watch_library(
         watched = now
 
 
-def _apply(library: Library, publish: Callable[[Snapshot], None], paths: set[str]) -> None:
-    publish(library.apply(paths, settle=True))
-    library.save()
+def _apply(library: Library, publish: Callable[[Snapshot], None], paths: set[str], roots_changed: bool) -> None:
+    """Bring paths up to date; publish the result if it changed anything (or a root changed:
+    the header tells which roots are missing)."""
+    before = library.generation
+    snapshot = library.apply(paths, settle=True)
+    if roots_changed or library.generation != before:
+        publish(snapshot)
+        library.save()
 
 
 def _watch(
@@ -115,11 +121,13 @@ def _watch(
         paths = {path for _, path in changes if _under_roots(path, library.roots)}
         paths.update(library.due())
         now = identities(library.roots)
-        changed = _changed(watched, now)
+        # a root's own event (deleted, made anew: its inode number may well be the same) or a
+        # new identity: the watch on it is dead, so watch again
+        changed = _changed(watched, now) | {path for _, path in changes if path in watched}
         paths |= rescan | changed
         rescan = set()
         if paths:
-            _apply(library, publish, paths)
+            _apply(library, publish, paths, bool(changed))
         if changed:
             return now, changed  # watch the roots as they are now
     return watched, rescan
