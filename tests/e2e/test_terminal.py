@@ -36,6 +36,10 @@ class Terminal:
             full = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", **(env or {})}
             os.execve(executable(), ["digest-tui", *args], full)
         self.output = b""
+        import pyte
+
+        self.screen = pyte.Screen(*size)
+        self.stream = pyte.ByteStream(self.screen)
 
     def read(self, seconds: float) -> bytes:
         end = time.monotonic() + seconds
@@ -49,7 +53,16 @@ class Terminal:
                 if not chunk:
                     break
                 self.output += chunk
+                self.stream.feed(chunk)
         return self.output
+
+    def shows(self, text: str, timeout: float = 15) -> None:
+        """Wait until `text` is on the screen, as a terminal draws it."""
+        end = time.monotonic() + timeout
+        while not any(text in line for line in self.screen.display):
+            if time.monotonic() > end:
+                raise AssertionError(f"{text!r} never shown; the screen:\n" + "\n".join(self.screen.display))
+            self.read(0.1)
 
     def wait_for(self, needle: bytes, timeout: float = 15) -> None:
         end = time.monotonic() + timeout
@@ -103,6 +116,28 @@ def test_osc52_reaches_the_terminal_and_digests_cannot_send_their_own(tmp_path: 
     assert b"\x1b]52;c;" + base64.b64encode(b"rm -rf ~") not in term.output  # shown as text at most
     term.press("q")
     assert term.exit_code() == 0
+
+
+def test_markup_and_an_unwritable_state_folder_end_in_one_line_and_exit_0(tmp_path: Path) -> None:
+    """A headline full of markup starred and marked (it crashed the reader and, with the watcher
+    thread left running, kept the process alive); the marks cannot be saved: one line, exit 0."""
+    (tmp_path / "blocker").write_text("")
+    write(
+        tmp_path / "d",
+        "2025-01-01.md",
+        "---\ntitle: Weekly [/r/LocalLLaMA] roundup\ndate: 2025-01-01\n---\n"
+        "1. [[D] Headline [/] [@click=app.quit]q[/]](https://e.example/[/x])\n   Summary.\n",
+    )
+    env = {"DIGEST_TUI_STATE": str(tmp_path / "blocker" / "state.json")}
+    term = Terminal(str(tmp_path / "d"), env=env)
+    term.shows("[D] Headline [/] [@click=app.quit]q[/]")
+    term.shows("Weekly [/r/LocalLLaMA] roundup")
+    term.press("s")
+    term.shows("Starred: [D] Headline [/]")
+    term.shows("Could not save read marks")
+    term.press("q")
+    assert term.exit_code() == 0
+    assert term.output.count(b"digest-tui: warning: could not save read marks to") == 1
 
 
 def test_links_in_the_detail_pane_are_terminal_hyperlinks() -> None:

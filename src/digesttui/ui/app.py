@@ -201,13 +201,16 @@ class DigestApp(ReadingActions, LinkActions):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def load_library(self) -> None:
-        if not self.loaded:
-            self.state.load()
-            self.call_from_thread(self._state_loaded)
-        self._publish(self.library.load(progress=self._publish, stop=self._stop))
-        if self._stop.is_set():
-            return
-        self.library.save()
+        try:
+            if not self.loaded:
+                self.state.load()
+                self.call_from_thread(self._state_loaded)
+            self._publish(self.library.load(progress=self._publish, stop=self._stop))
+            if self._stop.is_set():
+                return
+            self.library.save()
+        except Exception as exc:  # a bug: said, never a reader left on "loading…" in silence
+            self.notify(f"Loading the digests failed: {type(exc).__name__}: {exc}", severity="error", timeout=30)
         if self.watching and not self._stop.is_set():
             self.call_from_thread(self.watch_library)
 
