@@ -48,7 +48,7 @@ async def in_reader(folder: Path) -> None:
 
     app = DigestApp([str(folder)])
     async with app.run_test(size=(150, 40)) as pilot:
-        while not (app.loaded and any(w.name == "watch_library" for w in app.workers)):
+        while not (app.reader.loaded and any(w.name == "watch_library" for w in app.workers)):
             await pilot.pause(0.05)
         await pilot.pause(0.6)
         ticks = [time.perf_counter()]
@@ -56,7 +56,7 @@ async def in_reader(folder: Path) -> None:
         start = time.perf_counter()
         for name, text in PATTERNS.items():
             (folder / f"2025-01-01-{name}.md").write_text(text)
-        while not (app.snapshot and len(app.snapshot.digests) == len(PATTERNS)):
+        while not (app.reader.snapshot and len(app.reader.snapshot.digests) == len(PATTERNS)):
             await pilot.pause(0.01)
         listed = time.perf_counter() - start
         print(f"\nall {len(PATTERNS)} written into the watched folder: listed after {listed:.2f} s, ", end="")
@@ -71,7 +71,7 @@ async def in_reader(folder: Path) -> None:
             while not detail.settled:
                 await pilot.pause(0.005)
             stall = max(b - a for a, b in itertools.pairwise(ticks)) if len(ticks) > 1 else 0.0
-            name = Path(app.digest.path).name if app.digest else "?"
+            name = Path(app.reader.digest.path).name if app.reader.digest else "?"
             print(f"{name:<36} {time.perf_counter() - start:7.2f}s {stall * 1000:5.0f}ms")
         timer.stop()
 

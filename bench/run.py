@@ -214,7 +214,7 @@ async def _cold_load(pilot: Any) -> float:
     app = pilot.app
     ticks = [time.perf_counter()]
     timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
-    while not app.loaded or not any(w.name == "watch_library" for w in app.workers):
+    while not app.reader.loaded or not any(w.name == "watch_library" for w in app.workers):
         await pilot.pause(0.05)
     timer.stop()
     return max(b - a for a, b in itertools.pairwise(ticks))
@@ -243,7 +243,7 @@ async def in_app(folder: Path, runs: int) -> dict[str, float]:
                 path.write_text(
                     f'---\ntitle: "New {n}"\ndate: 2030-01-0{n + 1}T00:00:00\n---\n1. [New](https://new.example/{n})\n'
                 )
-                while not (app.snapshot and app.snapshot.digests[0].path == str(path)):
+                while not (app.reader.snapshot and app.reader.snapshot.digests[0].path == str(path)):
                     await pilot.pause(0.005)
                 await pilot.pause()
                 figures.setdefault("new_digest", []).append(time.perf_counter() - start)
@@ -269,7 +269,7 @@ async def big_item() -> dict[str, list[float]]:
         app = DigestApp([folder], watch=False)
         gaps: list[float] = []
         async with app.run_test(size=(150, 40)) as pilot:
-            while not app.loaded:
+            while not app.reader.loaded:
                 await pilot.pause(0.05)
             detail = app.query_one(DetailPane)
             last = time.perf_counter()

@@ -21,7 +21,7 @@ async def main(out: Path) -> None:
     roots, samples = choose_roots([], {})
     app = DigestApp(roots, samples=samples, watch=False)
     async with app.run_test(size=(150, 34)) as pilot:
-        while not app.loaded:
+        while not app.reader.loaded:
             await pilot.pause(0.05)
         await pilot.press("j", "j", "j", "j", "l", "j", "j")
         detail = app.query_one(DetailPane)

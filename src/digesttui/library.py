@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import os
 import pickle
 import stat
@@ -16,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -117,36 +115,19 @@ def _parse_in_children(paths: list[str], done: set[str], limit: int) -> Iterator
             assert child.stdin is not None
             child.stdin.write("\0".join(share).encode("utf-8", "surrogateescape"))
             child.stdin.close()
-        with collector_paused():
-            left = [n for _, n in children]
-            while any(left):
-                for i, (child, _) in enumerate(children):
-                    if left[i]:
-                        chunk = pickle.load(child.stdout)  # type: ignore[arg-type]
-                        left[i] -= len(chunk)
-                        for digest in chunk:
-                            done.add(digest.path)
-                            yield digest
+        left = [n for _, n in children]
+        while any(left):
+            for i, (child, _) in enumerate(children):
+                if left[i]:
+                    chunk = pickle.load(child.stdout)  # type: ignore[arg-type]
+                    left[i] -= len(chunk)
+                    for digest in chunk:
+                        done.add(digest.path)
+                        yield digest
     finally:
         for child, _ in children:
             child.kill()
             child.wait()
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Around building many long-lived objects (unpickling digests), which the cycle collector
-    would otherwise walk again and again. On the way out they are frozen (`gc.freeze`): left in
-    the young generations, the next collections would walk them all at once, ~100 ms on whichever
-    thread allocates next (often the UI's)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def read_digest(path: str, st: os.stat_result | None = None, limit: int = FILE_LIMIT) -> Digest:
@@ -230,6 +211,8 @@ class Library:
         self._cache_dir = cache_dir
         self._notice = ""
         self._dirty = False
+        self._save_wanted = False
+        self._writer: threading.Thread | None = None
         self._seq = 0
         self.generation = 0
         """Counts changes to the entries: a batch that changed nothing need not be shown."""
@@ -380,7 +363,7 @@ class Library:
             return {}
         entries: dict[str, Digest] = {}
         try:
-            with collector_paused(), open(self._cache_path, "rb") as f:
+            with open(self._cache_path, "rb") as f:
                 if pickle.load(f) != {"format": CACHE_FORMAT, "version": __version__}:
                     return {}  # another version's: rebuilt without a word
                 while True:
@@ -395,38 +378,43 @@ class Library:
         return entries
 
     def save(self) -> None:
-        """Write the parse cache, if anything changed since it was read or written."""
+        """Write the parse cache, if anything changed since it was read or written: in the one
+        writer thread, which writes the latest entries and ends when nothing more is wanted."""
         with self._lock:
             if not self._cache_path or not self._dirty:
                 return
-            digests = list(self._entries.values())
-            self._dirty = False
+            self._save_wanted = True
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_cache, name="digest-tui cache writer")
+                self._writer.start()
 
-        def write(f: BinaryIO) -> None:
-            # In chunks, each with its own memo: one pickle of everything would need a memo
-            # of every object, tens of MB that the process would keep after.
-            pickle.dump({"format": CACHE_FORMAT, "version": __version__}, f)
-            for start in range(0, len(digests), 500):
-                pickle.dump(digests[start : start + 500], f, protocol=pickle.HIGHEST_PROTOCOL)
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait for the cache writer (tests; the app does not wait for a speed-up on its way out)."""
+        writer = self._writer
+        if writer is not None:
+            writer.join(timeout)
 
-        path = self._cache_path
-        if hasattr(os, "fork"):
-            # Pickling 10,000 digests churns tens of MB that this process would keep; a forked
-            # child does it in its own (copy-on-write) memory, touching no lock or terminal.
-            with warnings.catch_warnings():  # 3.12+ warns of fork with threads: the child only writes a file
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-            if pid == 0:
-                code = 1
-                try:
-                    atomic_write(path, write)
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.waitpid(pid, 0)
-            return
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
-            atomic_write(path, write)
+    def _write_cache(self) -> None:
+        while True:
+            with self._lock:
+                if not self._save_wanted or self._cache_path is None:
+                    self._writer = None
+                    return
+                self._save_wanted = self._dirty = False
+                digests = list(self._entries.values())
+                path = self._cache_path
+
+            def write(f: BinaryIO, digests: list[Digest] = digests) -> None:
+                # In chunks, each with its own memo: one pickle of everything would need a memo
+                # of every object, tens of MB that the process would keep after.
+                pickle.dump({"format": CACHE_FORMAT, "version": __version__}, f)
+                for start in range(0, len(digests), 500):
+                    pickle.dump(digests[start : start + 500], f, protocol=pickle.HIGHEST_PROTOCOL)
+
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
+                atomic_write(path, write)
+            del digests
+            release_memory()
 
 
 def release_memory() -> None:

@@ -52,7 +52,7 @@ async def test_text_with_markup_shows_as_written_through_every_action(tmp_path: 
     write(tmp_path, "2025-01-01.md", digest_text("Plain", "2025-01-01", ("Other", "https://o.example")))
     app = DigestApp([str(tmp_path)], watch=False, config=Config(mark_read="manual"))
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)
         digests, items, detail = panes(app)
         assert "Weekly [/r/Local" in visible_rows(digests)[0] and HEADLINE in visible_rows(items)[0]
@@ -72,12 +72,12 @@ async def test_text_with_markup_shows_as_written_through_every_action(tmp_path: 
         await pilot.press("f")
         await wait_for(pilot, lambda: app.screen.query("OptionList"))
         await pilot.press("down", "enter")  # the most used category first: both have one digest, "[/]" sorts first
-        await wait_for(pilot, lambda: app.category == CATEGORY, what="category chosen")
+        await wait_for(pilot, lambda: app.reader.category == CATEGORY, what="category chosen")
         assert f"category: {CATEGORY}" in header(app)
         await pilot.press("ctrl+p", *"Filter: [b]tag")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.category == "[b]tag", what="filter from the palette")
+        await wait_for(pilot, lambda: app.reader.category == "[b]tag", what="filter from the palette")
         await pilot.press("slash", *"[/]")
         status = app.screen.query_one("#search-status")
         await wait_for(pilot, lambda: "for '[/]'" in str(status.render()), what="search status")
@@ -91,7 +91,7 @@ async def test_opening_a_link_with_brackets_through_a_browser(tmp_path: Path) ->
     write(tmp_path, "2025-01-02.md", MARKUP_DIGEST)
     app = DigestApp([str(tmp_path)], watch=False, browser="true %s")
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)
         await pilot.press("o")
         await shown(pilot, app, f"Opened {URL}")
@@ -102,7 +102,7 @@ async def test_a_one_megabyte_link_is_refused_with_a_message(tmp_path: Path) -> 
     write(tmp_path, "2025-01-02.md", f"---\ntitle: T\ndate: 2025-01-02\n---\n\n1. [Long]({long_url})\n")
     app = DigestApp([str(tmp_path)], watch=False, browser="true %s")
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)
         await pilot.press("o")
         await shown(pilot, app, "Not opening a link of 1,048,594 characters")
@@ -114,7 +114,7 @@ async def test_paths_and_config_cannot_reach_the_terminal(tmp_path: Path) -> Non
     write(root, "2025-01-01.md", digest_text("One", "2025-01-01", ("A", "https://a.example")))
     app = DigestApp([str(root)], watch=False, config_problem="/c/\x1b]2;pwned\x07config.toml: bad")
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         assert "d]2;pwned" in header(app)
         assert all(ch not in header(app) for ch in "\x1b\x07\u202e")
         await shown(pilot, app, "/c/]2;pwnedconfig.toml: bad")
@@ -126,7 +126,9 @@ async def test_hostile_files_arriving_while_reading_are_listed_and_shown(tmp_pat
         await _watching(pilot, app)
         for name, text in PATTERNS.items():
             write(tmp_path, f"2025-01-01-{name}.md", text)
-        await wait_for(pilot, lambda: app.snapshot and len(app.snapshot.digests) == len(PATTERNS), timeout=20)
+        await wait_for(
+            pilot, lambda: app.reader.snapshot and len(app.reader.snapshot.digests) == len(PATTERNS), timeout=20
+        )
         detail = app.query_one(DetailPane)
         for _ in PATTERNS:  # every one of them on screen, in turn
             await pilot.press("j")
@@ -138,12 +140,12 @@ async def test_hostile_files_arriving_while_reading_are_listed_and_shown(tmp_pat
 
 
 async def _watching(pilot, app: DigestApp) -> None:  # type: ignore[no-untyped-def]
-    await wait_for(pilot, lambda: app.loaded and any(w.name == "watch_library" for w in app.workers))
+    await wait_for(pilot, lambda: app.reader.loaded and any(w.name == "watch_library" for w in app.workers))
     await pilot.pause(0.6)  # the watch itself starts within a tick of the worker
 
 
 def titles(app: DigestApp) -> list[str]:
-    return [d.title for d in app.snapshot.digests] if app.snapshot else []
+    return [d.title for d in app.reader.snapshot.digests] if app.reader.snapshot else []
 
 
 async def test_the_root_deleted_and_made_again_at_once_is_watched(tmp_path: Path) -> None:
@@ -191,7 +193,7 @@ async def test_the_watch_limit_is_told_and_polling_takes_over(tmp_path: Path, mo
     monkeypatch.setattr(watchfiles, "watch", limited)
     app = DigestApp([str(tmp_path)])
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await shown(pilot, app, "limit of file watches is reached")
         await pilot.pause(0.6)
         write(tmp_path, "2025-01-02.md", digest_text("Polled", "2025-01-02", ("B", "https://b.example")))
@@ -230,7 +232,7 @@ async def test_state_of_the_wrong_shape_still_starts_and_saves(theme: object, tm
     write(tmp_path / "d", "2025-01-01.md", digest_text("One", "2025-01-01", ("A", "https://a.example")))
     app = DigestApp([str(tmp_path / "d")], watch=False, state=State(state_file), config=Config(mark_read="manual"))
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.loaded, what="loaded, not stuck on loading…")
+        await wait_for(pilot, lambda: app.reader.loaded, what="loaded, not stuck on loading…")
         await settled(pilot)
         await shown(pilot, app, "the theme")
         await pilot.press("m")
@@ -247,7 +249,7 @@ async def test_quitting_with_an_unwritable_state_folder_says_so_once(tmp_path: P
         [str(tmp_path / "d")], watch=False, state=State(blocker / "state.json"), config=Config(mark_read="manual")
     )
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)
         await pilot.press("m")
         await shown(pilot, app, "Could not save read marks")

@@ -51,7 +51,7 @@ def links_app(folder: Path, **options: object) -> DigestApp:
 
 
 async def started(pilot, app: DigestApp) -> None:
-    await wait_for(pilot, lambda: app.loaded)
+    await wait_for(pilot, lambda: app.reader.loaded)
     await settled(pilot)
 
 

@@ -21,11 +21,11 @@ C = ("Gamma", "https://c.example")
 
 
 def titles(app: DigestApp) -> list[str]:
-    return [d.title for d in app.snapshot.digests] if app.snapshot else []
+    return [d.title for d in app.reader.snapshot.digests] if app.reader.snapshot else []
 
 
 async def start(pilot, app: DigestApp) -> None:
-    await wait_for(pilot, lambda: app.loaded, what="load")
+    await wait_for(pilot, lambda: app.reader.loaded, what="load")
     await wait_for(pilot, lambda: any(w.name == "watch_library" for w in app.workers), what="watcher")
     await pilot.pause(0.3)  # inotify watches in place
 
@@ -38,13 +38,13 @@ async def test_create_modify_rename_delete(tmp_path: Path) -> None:
         digests, _items, detail = panes(app)
         await pilot.press("l", "j")  # the reader is on item 2 of "First"
         await settled(pilot)
-        assert app.item is not None and app.item.title == "Beta"
+        assert app.reader.item is not None and app.reader.item.title == "Beta"
 
         write(tmp_path, "2025-02-01.md", digest_text("Second", "2025-02-01", A))
         await wait_for(pilot, lambda: titles(app) == ["Second", "First"], what="created file")
         await settled(pilot)
-        assert app.digest is not None and app.digest.title == "First"  # kept its place
-        assert app.item is not None and app.item.title == "Beta"
+        assert app.reader.digest is not None and app.reader.digest.title == "First"  # kept its place
+        assert app.reader.item is not None and app.reader.item.title == "Beta"
         assert digests.cursor == 1
         assert "●" in visible_rows(digests)[0]  # marked new until viewed
         assert "1 new digest" in " ".join(str(n.message) for n in app._notifications)
@@ -56,7 +56,7 @@ async def test_create_modify_rename_delete(tmp_path: Path) -> None:
         bump_mtime(first)
         await wait_for(pilot, lambda: "First v2" in titles(app), what="modified file")
         await settled(pilot)
-        assert app.item is not None and app.item.title == "Beta" and app.item.n == 3
+        assert app.reader.item is not None and app.reader.item.title == "Beta" and app.reader.item.n == 3
         assert "First v2" in detail.source
 
         # renamed into place (an atomic writer: temp file, then rename)
@@ -70,7 +70,7 @@ async def test_create_modify_rename_delete(tmp_path: Path) -> None:
         os.remove(first)
         await wait_for(pilot, lambda: titles(app) == ["Third", "Second"], what="deleted file")
         await settled(pilot)
-        assert app.digest is not None and app.digest.title == "Second"
+        assert app.reader.digest is not None and app.reader.digest.title == "Second"
         assert "●" not in visible_rows(digests)[1]  # viewed now
 
 
@@ -84,12 +84,12 @@ async def test_half_written_file_leaves_no_error(tmp_path: Path) -> None:
             f.write(whole[:20])  # '---\ntitle: "Whole"\n' cut in the front matter
             f.flush()
             await pilot.pause(0.4)
-            assert not any(d.has_error for d in app.snapshot.digests)
+            assert not any(d.has_error for d in app.reader.snapshot.digests)
             f.write(whole[20:])
         await wait_for(pilot, lambda: titles(app) == ["Whole"], what="completed file")
         await pilot.pause(1.5)
-        assert not app.snapshot.digests[0].problems
-        assert len(app.snapshot.digests[0].items) == 2
+        assert not app.reader.snapshot.digests[0].problems
+        assert len(app.reader.snapshot.digests[0].items) == 2
 
 
 async def test_root_created_after_start_and_recreated(tmp_path: Path) -> None:
@@ -136,7 +136,7 @@ async def test_r_reloads_by_hand(tmp_path: Path) -> None:
     write(tmp_path, "2025-01-01.md", digest_text("One", "2025-01-01", A))
     app = DigestApp([str(tmp_path)], watch=False)
     async with app.run_test(size=(150, 40)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         write(tmp_path, "2025-01-02.md", digest_text("Two", "2025-01-02", A))
         await pilot.pause(0.3)
         assert titles(app) == ["One"]
@@ -174,20 +174,20 @@ async def test_while_loading_the_cursor_stays_on_the_newest_until_moved(tmp_path
         nonlocal seq
         seq += 1
         app.post_message(DigestApp.LibraryChanged(Snapshot(digests, (str(tmp_path),), complete=complete, seq=seq)))
-        await wait_for(pilot, lambda: app.snapshot is not None and app.snapshot.seq == seq)
+        await wait_for(pilot, lambda: app.reader.snapshot is not None and app.reader.snapshot.seq == seq)
         await pilot.pause()
 
     async with app.run_test(size=(120, 30)) as pilot:
         digests = app.query_one(DigestList)
         await batch(mid)
         await batch(new, mid)
-        assert (app.digest, digests.cursor) == (new, 0)  # followed the newest
+        assert (app.reader.digest, digests.cursor) == (new, 0)  # followed the newest
         await pilot.press("j")
         await batch(new, mid, old)
-        assert (app.digest, digests.cursor) == (mid, 1)  # moved: stays
+        assert (app.reader.digest, digests.cursor) == (mid, 1)  # moved: stays
         await pilot.press("k")
         await batch(new, mid, old, complete=True)
-        assert (app.digest, digests.cursor) == (new, 0)
+        assert (app.reader.digest, digests.cursor) == (new, 0)
 
 
 async def test_while_loading_reading_the_items_keeps_the_digest(tmp_path: Path) -> None:
@@ -196,9 +196,9 @@ async def test_while_loading_reading_the_items_keeps_the_digest(tmp_path: Path) 
     app.load_library = lambda: None  # type: ignore[method-assign]
     async with app.run_test(size=(120, 30)) as pilot:
         app.post_message(DigestApp.LibraryChanged(Snapshot((old,), (str(tmp_path),), complete=False, seq=1)))
-        await wait_for(pilot, lambda: app.digest == old)
+        await wait_for(pilot, lambda: app.reader.digest == old)
         await pilot.press("l")  # to the items: reading them
         app.post_message(DigestApp.LibraryChanged(Snapshot((new, old), (str(tmp_path),), complete=False, seq=2)))
-        await wait_for(pilot, lambda: app.snapshot is not None and app.snapshot.seq == 2)
+        await wait_for(pilot, lambda: app.reader.snapshot is not None and app.reader.snapshot.seq == 2)
         await pilot.pause()
-        assert app.digest == old
+        assert app.reader.digest == old

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def sample_app(**kw) -> DigestApp:
 async def test_start_shows_newest_digest_first_item_and_focus() -> None:
     app = sample_app()
     async with app.run_test(size=(150, 40)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)
         digests, items, detail = panes(app)
         assert app.focused is digests
@@ -42,33 +43,33 @@ async def test_start_shows_newest_digest_first_item_and_focus() -> None:
 async def test_moving_cursors_updates_the_panes_to_the_right() -> None:
     app = sample_app()
     async with app.run_test(size=(150, 40)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         _digests, items, detail = panes(app)
         await pilot.press("G")
         await settled(pilot)
-        assert app.digest is not None and app.digest.title.startswith("2025.12.17.16")
+        assert app.reader.digest is not None and app.reader.digest.title.startswith("2025.12.17.16")
         assert visible_rows(items)[0].startswith("•  1. 示例：开源社区发布轻量级代码模型")
         assert "示例：开源社区发布轻量级代码模型" in detail.source
         await pilot.press("g", "j", "j", "j", "j")  # the reference digest is fifth, newest first
         await settled(pilot)
-        assert app.digest is not None and app.digest.title.startswith("2025.12.17.20")
+        assert app.reader.digest is not None and app.reader.digest.title.startswith("2025.12.17.20")
         await pilot.press("enter")
         assert app.focused is items
         await pilot.press("j", "down")
         await settled(pilot)
-        assert app.item is not None and app.item.n == 3
+        assert app.reader.item is not None and app.reader.item.n == 3
         assert "小米MiMo-V2-Flash开源MoE模型发布" in detail.source
         assert "2025.12.17.20 过去4小时全球AI发生了什么？" in detail.source
         assert "AI模型 · 行业动态 · 技术发布" in detail.source
         await pilot.press("G")
         await settled(pilot)
-        assert app.item is not None and app.item.n == 8
+        assert app.reader.item is not None and app.reader.item.n == 8
 
 
 async def test_pane_keys_tab_h_l_enter() -> None:
     app = sample_app()
     async with app.run_test(size=(150, 40)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         digests, items, detail = panes(app)
         await pilot.press("l")
         assert app.focused is items
@@ -87,10 +88,10 @@ async def test_pane_keys_tab_h_l_enter() -> None:
 async def test_section_is_shown_for_heading_items() -> None:
     app = sample_app()
     async with app.run_test(size=(150, 40)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await pilot.press("j", "l", "G")
         await settled(pilot)
-        assert app.item is not None and app.item.title == "示例：用更少的数据做指令微调"
+        assert app.reader.item is not None and app.reader.item.title == "示例：用更少的数据做指令微调"
         assert panes(app)[2].source.startswith("*📄 论文精选*")
 
 
@@ -105,7 +106,7 @@ async def test_space_and_page_keys_scroll_the_detail(tmp_path: Path) -> None:
     )
     app = DigestApp([str(tmp_path)], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)
         detail = panes(app)[2]
         assert detail.scroll_y == 0
@@ -124,20 +125,20 @@ async def test_space_and_page_keys_scroll_the_detail(tmp_path: Path) -> None:
 async def test_mouse_click_selects_a_row() -> None:
     app = sample_app()
     async with app.run_test(size=(150, 40)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         digests, items, _ = panes(app)
         await pilot.click(items, offset=(5, 3))  # the border is row 0: the fourth item... offset is in widget space
         await settled(pilot)
-        assert app.item is not None and app.item.n == 3
+        assert app.reader.item is not None and app.reader.item.n == 3
         await pilot.click(digests, offset=(5, 2))
         await settled(pilot)
-        assert app.digest is not None and app.digest.title.startswith("2025.12.19.09")
+        assert app.reader.digest is not None and app.reader.digest.title.startswith("2025.12.19.09")
 
 
 async def test_help_screen_lists_every_key() -> None:
     app = sample_app()
     async with app.run_test(size=(120, 50)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -190,7 +191,7 @@ async def test_error_file_is_marked_and_explained(tmp_path: Path) -> None:
     write(tmp_path, "2025-01-01-bad.md", "---\ntitle: [unclosed\n---\nno items here\n")
     app = DigestApp([str(tmp_path)], watch=False)
     async with app.run_test(size=(150, 40)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         digests, _items, detail = panes(app)
         rows = visible_rows(digests)
         assert "⚠ 2025-01-01-bad.md" in rows[1]
@@ -204,7 +205,7 @@ async def test_error_file_is_marked_and_explained(tmp_path: Path) -> None:
 async def test_every_pane_is_visible_from_80x24(size: tuple[int, int]) -> None:
     app = sample_app()
     async with app.run_test(size=size) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)
         await wait_for(pilot, lambda: bool(app.query(FooterKey)))
         other = (150, 40) if size[0] < 110 else (90, 30)  # then the other layout, by a live resize
@@ -227,14 +228,16 @@ async def test_ten_thousand_rows_do_not_mount_widgets() -> None:
 
     app = sample_app()
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
+        await settled(pilot)  # every widget of the reader mounted (the footer, the detail's)
         digests = app.query_one(DigestList)
-        many = list(app.snapshot.digests) * 2000
+        widgets = len(list(app.screen.walk_children()))
+        many = list(app.reader.snapshot.digests) * 2000
         digests.show(many, 0)
         await pilot.press("G")
         await pilot.pause()
         assert digests.cursor == len(many) - 1
-        assert len(digests.children) == 0
+        assert len(list(app.screen.walk_children())) <= widgets + 5  # not a widget a row
         assert visible_rows(digests)[-1]
 
 
@@ -246,7 +249,7 @@ async def test_a_very_long_item_is_rendered_off_the_ui_loop(tmp_path: Path) -> N
     write(tmp_path, "2025-01-01.md", f"---\ntitle: Big\ndate: 2025-01-01\n---\n1. [Big](https://b.example)\n\n{body}\n")
     app = DigestApp([str(tmp_path)], watch=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         # the detail pane mounts its widgets with the first item it shows
         await wait_for(pilot, lambda: app.query(RenderedLines), what="detail widgets mounted")
         lines = app.query_one(RenderedLines)
@@ -259,27 +262,53 @@ async def test_a_very_long_item_is_rendered_off_the_ui_loop(tmp_path: Path) -> N
         assert panes(app)[2].scroll_y > 100
 
 
-async def test_the_collector_paused_for_start_up_runs_again_once_painted() -> None:
+async def test_closed_apps_are_collected(tmp_path: Path) -> None:
+    """No process-wide tricks in the app: three readers run one after another in one process, and
+    once closed none of them stays alive (a frozen collector, say, would keep all three)."""
     import gc
+    import weakref
+    from concurrent.futures import ThreadPoolExecutor
 
-    gc.disable()  # as `digest-tui` starts the reader
-    try:
-        app = sample_app()
+    write(tmp_path, "2025-01-01.md", digest_text("One", "2025-01-01", ("A", "https://a.example")))
+    loop = asyncio.get_running_loop()
+
+    async def one() -> weakref.ref[DigestApp]:
+        app = DigestApp([str(tmp_path)])
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(pilot, lambda: app.loaded)
-            assert gc.isenabled()
-    finally:
-        gc.enable()
+            await wait_for(pilot, lambda: app.reader.loaded and any(w.name == "watch_library" for w in app.workers))
+            await settled(pilot)
+        app.library.flush(5)
+        return weakref.ref(app)
+
+    refs = []
+    for _ in range(3):
+        # Each in a task of its own (Textual's `active_app` is a context variable) and with an
+        # executor of its own: a thread keeps the `sys.stderr` of the moment it started, and while
+        # an app runs that is the app's print capture (Markdown parses in the loop's executor).
+        executor = ThreadPoolExecutor()
+        loop.set_default_executor(executor)
+        refs.append(await asyncio.create_task(one()))
+        executor.shutdown(wait=True)
+    loop.set_default_executor(ThreadPoolExecutor())
+    del executor
+    for _ in range(50):  # the watcher threads end within a tick of the apps closing
+        gc.collect()
+        if not any(ref() for ref in refs):
+            break
+        await asyncio.sleep(0.1)
+    assert [ref() for ref in refs] == [None, None, None]
 
 
 async def test_quitting_while_an_item_renders_is_quiet() -> None:
     """The reader closing takes the detail pane's widgets away under a render in progress."""
     app = sample_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)
         detail = panes(app)[2]
         await detail.query_one("#note").remove()  # as the closing reader does, widget by widget
         await pilot.press("j")  # a render starts and finds the pane half gone
-        await pilot.pause(0.2)
-    # no worker error: run_test would raise it here, on the way out
+        await wait_for(
+            pilot, lambda: all(w.is_finished for w in app.workers if w.group == "detail"), what="the render ended"
+        )
+    assert not app.return_code  # an error in the render's worker would have made it 1

@@ -25,7 +25,7 @@ def make(tmp_path: Path, **config) -> DigestApp:
 
 
 async def start(pilot, app: DigestApp) -> None:
-    await wait_for(pilot, lambda: app.loaded)
+    await wait_for(pilot, lambda: app.reader.loaded)
     await settled(pilot)
 
 
@@ -69,17 +69,17 @@ async def test_n_and_N_go_to_unread_items_across_digests(tmp_path: Path) -> None
         await start(pilot, app)
         await pilot.press("m")  # Alpha read
         await pilot.press("n")
-        assert app.item is not None and app.item.title == "Beta"
+        assert app.reader.item is not None and app.reader.item.title == "Beta"
         await pilot.press("m", "n")
-        assert app.digest is not None and app.digest.title == "Older"
-        assert app.item is not None and app.item.title == "Gamma"
+        assert app.reader.digest is not None and app.reader.digest.title == "Older"
+        assert app.reader.item is not None and app.reader.item.title == "Gamma"
         await pilot.press("n", "n")
-        assert app.item is not None and app.item.title == "Delta"  # Alpha is read: skipped
+        assert app.reader.item is not None and app.reader.item.title == "Delta"  # Alpha is read: skipped
         assert "No unread items below." in " ".join(str(n.message) for n in app._notifications)
         await pilot.press("N")
-        assert app.item is not None and app.item.title == "Gamma"
+        assert app.reader.item is not None and app.reader.item.title == "Gamma"
         await pilot.press("N")
-        assert app.item is not None and app.item.title == "Gamma"  # Beta is read now
+        assert app.reader.item is not None and app.reader.item.title == "Gamma"  # Beta is read now
 
 
 async def test_stars_and_only_starred(tmp_path: Path) -> None:
@@ -90,11 +90,11 @@ async def test_stars_and_only_starred(tmp_path: Path) -> None:
         await pilot.press("l", "j", "s")  # star Beta
         assert "★ Beta" in visible_rows(items)[1]
         await pilot.press("S")
-        assert [d.title for d in app.shown_digests] == ["Newer"]
-        assert [i.title for i in app.shown_items] == ["Beta"]
+        assert [d.title for d in app.reader.digests] == ["Newer"]
+        assert [i.title for i in app.reader.items] == ["Beta"]
         assert "starred only" in header(app)
         await pilot.press("S")
-        assert len(app.shown_digests) == 2
+        assert len(app.reader.digests) == 2
         await pilot.pause(0.8)
         assert State(state_path()).load().starred()[0][1]["title"] == "Beta"
 
@@ -104,10 +104,10 @@ async def test_u_shows_only_digests_with_unread(tmp_path: Path) -> None:
     async with app.run_test(size=(150, 40)) as pilot:
         await start(pilot, app)
         await pilot.press("M", "u")
-        assert [d.title for d in app.shown_digests] == ["Older"]
+        assert [d.title for d in app.reader.digests] == ["Older"]
         assert "unread only" in header(app)
         await pilot.press("u")
-        assert len(app.shown_digests) == 2
+        assert len(app.reader.digests) == 2
 
 
 async def test_filter_by_category_or_tag(tmp_path: Path) -> None:
@@ -120,10 +120,10 @@ async def test_filter_by_category_or_tag(tmp_path: Path) -> None:
         assert isinstance(app.screen, CategoryPicker)
         assert app.screen.names == ["", "models", "tools"]
         await pilot.press("down", "down", "enter")
-        assert [d.title for d in app.shown_digests] == ["Older"]
+        assert [d.title for d in app.reader.digests] == ["Older"]
         assert "category: tools" in header(app)
         await pilot.press("f", "enter")  # "All digests"
-        assert len(app.shown_digests) == 2
+        assert len(app.reader.digests) == 2
 
 
 async def test_search_as_you_type_enter_opens_esc_returns(tmp_path: Path) -> None:
@@ -141,8 +141,8 @@ async def test_search_as_you_type_enter_opens_esc_returns(tmp_path: Path) -> Non
         await pilot.press("enter")
         await settled(pilot)
         assert not isinstance(app.screen, SearchScreen)
-        assert app.digest is not None and app.digest.title == "Older"
-        assert app.item is not None and app.item.title == "Delta"
+        assert app.reader.digest is not None and app.reader.digest.title == "Older"
+        assert app.reader.item is not None and app.reader.item.title == "Delta"
         assert panes(app)[2].highlight == "summary of d"  # as it reads on screen
         await pilot.press("h", "k")  # another digest: the highlight goes
         await settled(pilot)
@@ -152,8 +152,8 @@ async def test_search_as_you_type_enter_opens_esc_returns(tmp_path: Path) -> Non
         await pilot.press("slash", *"GAMMA")
         await wait_for(pilot, lambda: len(app.screen.query_one(SearchResults).hits) == 1)
         await pilot.press("escape")
-        assert app.item is not None and app.item.title == "Delta"
-        assert app._index is None  # the index lives while a search is open (its memory goes back)
+        assert app.reader.item is not None and app.reader.item.title == "Delta"
+        assert app.reader._index is None  # the index lives while a search is open (its memory goes back)
 
 
 async def test_search_chinese_two_characters(tmp_path: Path) -> None:
@@ -169,7 +169,7 @@ async def test_search_chinese_two_characters(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: len(results.hits) == 1)
         await pilot.press("down", "enter")
         await settled(pilot)
-        assert app.item is not None and app.item.title == "小米发布模型"
+        assert app.reader.item is not None and app.reader.item.title == "小米发布模型"
 
 
 async def test_the_query_is_highlighted_in_the_detail(tmp_path: Path) -> None:
@@ -205,19 +205,19 @@ async def test_command_palette_has_actions_filters_and_go_to_digest(tmp_path: Pa
         await pilot.press(*"Filter: tools")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.category == "tools", what="the palette's category filter")
+        await wait_for(pilot, lambda: app.reader.category == "tools", what="the palette's category filter")
         await pilot.press("ctrl+p")
         await pilot.press(*"Filter: all")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.category is None, what="the filter cleared from the palette")
+        await wait_for(pilot, lambda: app.reader.category is None, what="the filter cleared from the palette")
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"2025-01-01")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settled(pilot)
-        assert app.digest is not None and app.digest.title == "Older"
+        assert app.reader.digest is not None and app.reader.digest.title == "Older"
 
 
 async def test_theme_persists(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ def samples() -> DigestApp:
 async def ready(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, DigestApp)
-    await wait_for(pilot, lambda: app.loaded and bool(app.query(FooterKey)))
+    await wait_for(pilot, lambda: app.reader.loaded and bool(app.query(FooterKey)))
     await wait_for(pilot, lambda: app.query_one(DetailPane).settled)
 
 

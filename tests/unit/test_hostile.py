@@ -188,6 +188,7 @@ def test_the_cache_folder_is_private_and_a_foreign_cache_is_not_loaded(tmp_path:
     library = Library([str(tmp_path / "d")], str(cache))
     library.load()
     library.save()
+    library.flush()
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     (pickle_file,) = cache.iterdir()
     os.chmod(pickle_file, 0o666)  # anyone could have put code in it

@@ -90,6 +90,7 @@ def test_cache_reused_and_survives_corruption(tmp_path: Path) -> None:
     lib = Library([str(docs)], str(cache))
     first = lib.load()
     lib.save()
+    lib.flush()
     (cache_file,) = cache.iterdir()
     second = Library([str(docs)], str(cache)).load()
     assert second.digests[0] is not first.digests[0]
@@ -107,6 +108,7 @@ def test_cache_only_reparses_changed_files(tmp_path: Path, monkeypatch) -> None:
     lib = Library([str(docs)], str(cache))
     lib.load()
     lib.save()
+    lib.flush()
     b.write_text(digest_text("B2", "2025-01-02", ONE))
     bump_mtime(b)
     parsed = []
@@ -128,6 +130,7 @@ def test_reader_never_writes_to_digest_folders(tmp_path: Path) -> None:
     lib = Library([str(docs)], str(tmp_path / "cache"))
     lib.load()
     lib.save()
+    lib.flush()
     assert sorted(p.name for p in docs.rglob("*")) == before
 
 

@@ -1,10 +1,8 @@
-"""The Textual app: three panes over a `Library`. It shows snapshots and sends work to workers;
-it never reads or writes digest files itself."""
+"""The Textual app: three panes that draw a `Reader` (digesttui.reader) and send it what the user
+does. File work runs in workers; the app never reads or writes digest files itself."""
 
 from __future__ import annotations
 
-import gc
-import os
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -22,22 +20,21 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from digesttui.config import Config
-from digesttui.library import Library, Snapshot
-from digesttui.model import Digest, Item
+from digesttui.library import Library, Snapshot, release_memory
+from digesttui.reader import Reader
 from digesttui.resources import resource
 from digesttui.state import State, state_path
 from digesttui.text import safe, shorten
+from digesttui.ui import linkactions
 from digesttui.ui.detail import DetailPane
-from digesttui.ui.linkactions import LinkActions
 from digesttui.ui.lists import DigestList, ItemList
-from digesttui.ui.reading import ReadingActions
 from digesttui.ui.rowlist import RowList
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.theme import Theme
 
-    from digesttui.search import SearchIndex
+    from digesttui.search import Hit
 
 
 def _go_to_digest() -> type[Provider]:
@@ -52,7 +49,7 @@ def _filters() -> type[Provider]:
     return CategoryFilters
 
 
-class DigestApp(ReadingActions, LinkActions):
+class DigestApp(App[None]):
     TITLE = "digest-tui"
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {_go_to_digest, _filters}
     CSS_PATH = str(resource("styles") / "digest-tui.tcss")
@@ -101,6 +98,8 @@ class DigestApp(ReadingActions, LinkActions):
         config: Config | None = None,
         config_problem: str | None = None,
         state: State | None = None,
+        on_painted: Callable[[], object] = lambda: None,
+        on_loaded: Callable[[], object] = lambda: None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
@@ -111,26 +110,15 @@ class DigestApp(ReadingActions, LinkActions):
         self.config_problem = config_problem
         self.browser = browser or self.config.browser
         self.state = state or State(state_path())
-        self.snapshot: Snapshot | None = None
-        self.loaded = False
-        self.digest: Digest | None = None
-        self.item: Item | None = None
-        self.shown_digests: tuple[Digest, ...] = ()
-        """The digests the filters let through, in the digest list."""
-        self.shown_items: tuple[Item, ...] = ()
-        self.only_unread = False
-        self.only_starred = False
-        self.category: str | None = None
-        self.unread: dict[str, int] = {}
-        self.unread_total = 0
-        self.highlight = ""
-        self._index: SearchIndex | None = None
+        self.reader = Reader(self.state)
+        self.on_painted, self.on_loaded = on_painted, on_loaded
+        """The entry point's hooks: after the first frame, after the first full load."""
         self._read_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._stop = threading.Event()
-        self._follow_newest = True
-        """While the library loads, the digest cursor stays on the newest digest found so far,
-        until the reader moves it or goes to another pane."""
+        """Set when the app closes: a load in progress stops."""
+        self._watch_stop = threading.Event()
+        """Set to stop the watcher that runs now (the app closes, or `r` starts another)."""
         self.exit_notices: list[str] = []
         """What to tell on the terminal once the screen is given back (a save that failed)."""
 
@@ -138,9 +126,8 @@ class DigestApp(ReadingActions, LinkActions):
         yield Static("digest-tui: loading…", id="header", markup=False)
         digests, items, detail = DigestList(id="digests"), ItemList(id="items"), DetailPane(id="detail")
         digests.border_title, items.border_title, detail.border_title = "Digests", "Items", "Detail"
-        digests.unread = self.unread
-        digests.moved, items.moved = self._digest_moved, self._select_item
-        items.marks = self._item_marks
+        digests.facts, items.marks = self.reader.digest_facts, self.reader.item_marks
+        digests.moved, items.moved = self._digest_moved, self._item_moved
         yield from (digests, items, detail)  # no containers: each one costs the first paint
 
     def on_mount(self) -> None:
@@ -154,9 +141,8 @@ class DigestApp(ReadingActions, LinkActions):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     async def _after_first_frame(self) -> None:
-        """Paint first, then the rest: the collector (`digest-tui` starts with it paused), the
-        library, and the key hints."""
-        gc.enable()
+        """Paint first, then the rest: the library and the key hints."""
+        self.on_painted()
         self.load_library()
         from textual.widgets import Footer
 
@@ -181,8 +167,9 @@ class DigestApp(ReadingActions, LinkActions):
         super().exit(*args, **kwargs)
 
     def stop_workers(self) -> None:
-        """Stop a load in progress and the watcher at once (they look at this between files)."""
+        """Stop a load in progress and the watcher at once (they look at these between files)."""
         self._stop.set()
+        self._watch_stop.set()
 
     def on_unmount(self) -> None:
         self.stop_workers()
@@ -202,7 +189,7 @@ class DigestApp(ReadingActions, LinkActions):
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def load_library(self) -> None:
         try:
-            if not self.loaded:
+            if not self.reader.loaded:
                 self.state.load()
                 self.call_from_thread(self._state_loaded)
             self._publish(self.library.load(progress=self._publish, stop=self._stop))
@@ -212,16 +199,23 @@ class DigestApp(ReadingActions, LinkActions):
         except Exception as exc:  # a bug: said, never a reader left on "loading…" in silence
             self.notify(f"Loading the digests failed: {type(exc).__name__}: {exc}", severity="error", timeout=30)
         if self.watching and not self._stop.is_set():
-            self.call_from_thread(self.watch_library)
+            self.call_from_thread(self._start_watching)
 
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def watch_library(self) -> None:
+    def _start_watching(self) -> None:
+        """One watcher at a time: the one running (if any) is told to stop first."""
+        self._watch_stop.set()
+        self._watch_stop = threading.Event()
+        if not self._stop.is_set():
+            self.watch_library(self._watch_stop)
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def watch_library(self, stop: threading.Event) -> None:
         from digesttui.watch import watch_library  # watchfiles: not needed for the first paint
 
         def tell(message: str) -> None:
             self.notify(message, title="Watching", severity="warning", timeout=15)
 
-        watch_library(self.library, self._publish, self._stop, poll=self.poll, tell=tell)
+        watch_library(self.library, self._publish, stop, poll=self.poll, tell=tell)
 
     def _state_loaded(self) -> None:
         if self.state.warning:
@@ -241,137 +235,65 @@ class DigestApp(ReadingActions, LinkActions):
 
     def action_reload(self) -> None:
         self.notify("Reloading…", timeout=1)
+        self._watch_stop.set()  # the reload starts a watcher of its own when it is done
         self.load_library()
 
     def on_digest_app_library_changed(self, message: LibraryChanged) -> None:
-        snapshot, previous = message.snapshot, self.snapshot
-        if previous is not None and snapshot.seq < previous.seq:
-            return  # a slower worker's older news
-        self.snapshot = snapshot
-        self._index = None
-        digests = self.query_one(DigestList)
-        if self.loaded and previous is not None:
-            before = {d.path for d in previous.digests}
-            added = {d.path for d in snapshot.digests} - before
-            if added:
-                digests.new_paths |= added
-                count = len(added)
-                self.notify(f"{count} new digest{'s' if count != 1 else ''}", title="Digests arrived")
-        if snapshot.notice:
-            self.notify(snapshot.notice, timeout=5)
-        first_complete = snapshot.complete and not self.loaded
-        self.loaded = self.loaded or snapshot.complete
-        self._refilter()
-        self._follow_newest = self._follow_newest and not snapshot.complete
-        if first_complete:
-            # Hundreds of thousands of long-lived objects: keep the cycle collector from walking
-            # them all (a pause the screen would show); refcounting still frees them. Once only:
-            # what is cyclic garbage at that moment stays, and later changes are small.
-            gc.freeze()
-
-    # --- filters and counts ---
-
-    def _refilter(self) -> None:
-        """Apply the filters to the snapshot and show the result, keeping the reader's place."""
-        self._count_unread()
-        digests = self.snapshot.digests if self.snapshot else ()
-        if self.category:
-            digests = tuple(d for d in digests if self.category in d.categories or self.category in d.tags)
-        if self.only_unread:
-            digests = tuple(d for d in digests if self.unread.get(d.path))
-        if self.only_starred:
-            digests = tuple(d for d in digests if any(self._starred(d, i) for i in d.items))
-        self.shown_digests = digests
-        index = self._place_of(digests)
-        self.query_one(DigestList).show(digests, index)
-        self._select_digest(index, keep=True)
-        self._update_header()
-
-    def _place_of(self, digests: tuple[Digest, ...]) -> int:
-        """Where the digest cursor belongs now: on the same digest, else its neighbour."""
-        if self.digest is None or self._follow_newest:
-            return 0
-        for index, digest in enumerate(digests):
-            if digest.path == self.digest.path:
-                return index
-        return min(self.query_one(DigestList).cursor, max(0, len(digests) - 1))
-
-    def _update_header(self) -> None:
-        snap = self.snapshot
-        if snap is None:
+        arrival = self.reader.take(message.snapshot)
+        if arrival is None:
             return
-        home = os.path.expanduser("~")
-        where = (
-            "bundled samples"
-            if self.samples
-            else ", ".join(safe("~" + r[len(home) :] if r.startswith(home + os.sep) else r) for r in snap.roots)
-        )
-        unread = self.unread_total
-        text = f"digest-tui — {where} — {len(snap.digests):,} digests, {snap.item_count:,} items, {unread:,} unread"
-        shown = [
-            name
-            for name, on in (
-                ("unread only", self.only_unread),
-                ("starred only", self.only_starred),
-                (f"category: {self.category}", self.category),
-            )
-            if on
-        ]
-        if shown:
-            text += f" — showing {len(self.shown_digests):,} ({', '.join(shown)})"
-        if not snap.complete:
-            text += f" — loading {len(snap.digests):,}/{snap.total:,}"
-        if snap.missing_roots:
-            text += " — waiting for " + ", ".join(map(safe, snap.missing_roots)) + " to appear"
-        elif not snap.digests and snap.complete:
-            text += " — no digests here yet (*.md, *.markdown)"
-        self.query_one("#header", Static).update(Content(text))
+        if arrival.added:
+            count = arrival.added
+            self.notify(f"{count} new digest{'s' if count != 1 else ''}", title="Digests arrived")
+        if arrival.notice:
+            self.notify(arrival.notice, timeout=5)
+        self._show_digests()
+        if arrival.first_complete:
+            self.on_loaded()
 
-    # --- selection ---
+    # --- drawing the reader ---
 
-    def _select_digest(self, index: int, keep: bool = False, item_index: int | None = None) -> None:
-        digest = self.shown_digests[index] if 0 <= index < len(self.shown_digests) else None
-        previous, previous_item = self.digest, self.item
-        self.digest = digest
-        item_list = self.query_one(ItemList)
-        if digest is None:
-            self.shown_items = ()
-            item_list.show(None, (), 0)
-            self._select_item(-1)
-            return
-        self.query_one(DigestList).new_paths.discard(digest.path)
-        if previous is not None and previous.path != digest.path:
-            self.highlight = ""  # a search's highlight belongs to the digest it opened
-        items = digest.items
-        if self.only_starred:
-            items = tuple(i for i in items if self._starred(digest, i))
-        self.shown_items = items
-        cursor = item_index or 0
-        if item_index is None and keep and previous is not None and previous.path == digest.path and previous_item:
-            cursor = _same_item(items, previous_item)
-        item_list.show(digest, items, cursor)
-        self._select_item(cursor)
+    def _show_digests(self) -> None:
+        """The digest list, and the rest (after a change of snapshot or filter)."""
+        self.query_one(DigestList).show(self.reader.digests, self.reader.digest_index)
+        self._show_items()
+        self._show_header()
 
-    def _select_item(self, index: int) -> None:
-        digest = self.digest
-        self.item = self.shown_items[index] if digest and 0 <= index < len(self.shown_items) else None
+    def _show_items(self) -> None:
+        reader = self.reader
+        self.query_one(ItemList).show(reader.digest, reader.items, reader.item_index)
+        self._show_item()
+
+    def _show_item(self) -> None:
         detail = self.query_one(DetailPane)
-        detail.highlight = self.highlight
-        detail.show(digest, self.item)
+        detail.highlight = self.reader.highlight
+        detail.show(self.reader.digest, self.reader.item)
         self._start_read_timer()
 
+    def _show_header(self) -> None:
+        self.query_one("#header", Static).update(Content(self.reader.status(self.samples)))
+
     def _digest_moved(self, index: int) -> None:
-        self._follow_newest = False
-        self._select_digest(index)
+        self.reader.move_digest(index)
+        self._show_items()
+
+    def _item_moved(self, index: int) -> None:
+        self.reader.select_item(index)
+        self._show_item()
+
+    def _go_to(self, digest_index: int, item_index: int) -> None:
+        self.reader.go_to(digest_index, item_index)
+        self.query_one(DigestList).jump(self.reader.digest_index)
+        self._show_items()
+
+    def go_to_digest(self, path: str, item_index: int = 0) -> None:
+        """Select a digest and one of its items, clearing the filters that hide it."""
+        if self.reader.go_to_digest(path, item_index):
+            self._show_digests()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if not isinstance(event.widget, DigestList):
-            self._follow_newest = False  # reading the items or the detail: the digest stays put
-
-    def _go_to(self, digest_index: int, item_index: int) -> None:
-        self._follow_newest = False
-        self.query_one(DigestList).jump(digest_index)
-        self._select_digest(digest_index, item_index=item_index)
+            self.reader.follow_newest = False  # reading the items or the detail: the digest stays put
 
     # --- moving around ---
 
@@ -392,6 +314,136 @@ class DigestApp(ReadingActions, LinkActions):
         from digesttui.ui.screens import HelpScreen
 
         self.push_screen(HelpScreen(all_bindings()))
+
+    # --- marks, filters and search ---
+
+    def _marks_changed(self, save: bool = True) -> None:
+        self.reader.count_unread()
+        for pane in (self.query(DigestList), self.query(ItemList)):
+            pane.refresh()  # a query: the reader may be closing, its panes gone
+        if self.query("#header"):
+            self._show_header()
+        if save:
+            if self._save_timer is not None:
+                self._save_timer.stop()
+            self._save_timer = self.set_timer(0.5, self.save_state)
+
+    def _start_read_timer(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        item_id, policy = self.reader.unread_item(), self.config.mark_read
+        if item_id is None or policy == "manual":
+            return
+        if policy == "immediately":
+            self._mark([item_id])
+        else:
+            self._read_timer = self.set_timer(self.config.mark_read_delay, partial(self._mark, [item_id]))
+
+    def _mark(self, item_ids: list[str]) -> None:
+        if self.reader.mark(item_ids):
+            self._marks_changed()
+
+    def action_next_unread(self, step: int) -> None:
+        if self.reader.next_unread(step):
+            self.query_one(DigestList).jump(self.reader.digest_index)
+            self._show_items()
+        else:
+            self.notify("No unread items " + ("below." if step > 0 else "above."), timeout=3)
+
+    def action_toggle_read(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        if self.reader.toggle_read():
+            self._marks_changed()
+
+    def action_mark_digest_read(self) -> None:
+        self._told(self.reader.mark_digest_read())
+
+    def action_toggle_star(self) -> None:
+        self._told(self.reader.toggle_star())
+
+    def _told(self, message: str | None) -> None:
+        """After a change of marks: show it, and say what happened."""
+        if message:
+            self._marks_changed()
+            self.notify(message, timeout=3)
+
+    def action_toggle_filter(self, which: str) -> None:
+        self.reader.toggle_filter(which)
+        self._show_digests()
+
+    def set_category(self, category: str | None) -> None:
+        self.reader.set_category(category)
+        self._show_digests()
+
+    def action_pick_category(self) -> None:
+        from digesttui.ui.screens import CategoryPicker
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self.set_category(choice or None)
+
+        self.push_screen(CategoryPicker(self.reader.category_counts(), self.reader.category), chosen)
+
+    def action_search(self) -> None:
+        from digesttui.ui.search import SearchScreen
+
+        self.push_screen(SearchScreen(), self._open_hit)
+
+    def _open_hit(self, found: tuple[str, Hit] | None) -> None:
+        self.reader.drop_search_index()
+        self.run_worker(release_memory, thread=True, group="memory", exit_on_error=False)
+        if found is None:
+            return
+        self.reader.open_hit(*found)
+        self.query_one(DigestList).jump(self.reader.digest_index)
+        self._show_digests()
+        self.query_one(ItemList).focus()
+
+    # --- links ---
+
+    def _source_link(self) -> str | None:
+        item = self.reader.item
+        if item is None:
+            self.notify("No item is selected.", severity="warning")
+        elif not item.url:
+            self.notify("This item has no source link.", severity="warning")
+        return item.url if item else None
+
+    def action_open_link(self) -> None:
+        if url := self._source_link():
+            linkactions.open_url(self, url, self.browser)
+
+    def action_copy_link(self) -> None:
+        if url := self._source_link():
+            linkactions.copy_text(self, url, "the link")
+
+    def action_copy_item(self) -> None:
+        from digesttui.render import item_as_markdown
+
+        if self.reader.item is not None:
+            linkactions.copy_text(self, item_as_markdown(self.reader.item), "the item as Markdown")
+
+    def action_pick_link(self, verb: str) -> None:
+        from digesttui.ui.screens import LinkPicker
+
+        item = self.reader.item
+        if item is None or not item.links:
+            self.notify("This item has no links.", severity="warning")
+            return
+
+        def chosen(url: str | None) -> None:
+            if url is not None and verb == "open":
+                linkactions.open_url(self, url, self.browser)
+            elif url is not None:
+                linkactions.copy_text(self, url, "the link")
+
+        self.push_screen(LinkPicker(item.links, verb), chosen)
+
+    def on_markdown_link_clicked(self, message: Any) -> None:
+        message.stop()
+        linkactions.open_url(self, message.href, self.browser)
 
     # --- themes and the command palette ---
 
@@ -416,19 +468,6 @@ class DigestApp(ReadingActions, LinkActions):
                 callback = partial(self.run_action, binding.action, self)
                 # the palette reads this as markup, and the keys may come from the config
                 yield SystemCommand(binding.description, escape(f"Key: {safe(key_label(binding.key))}"), callback)
-
-    def category_names(self) -> list[str]:
-        """Every category and tag of the library, sorted."""
-        return sorted({n for d in (self.snapshot.digests if self.snapshot else ()) for n in (*d.categories, *d.tags)})
-
-
-def _same_item(items: tuple[Item, ...], old: Item) -> int:
-    """The index of the item that was selected before its digest changed: by URL, else number."""
-    if old.url:
-        for index, item in enumerate(items):
-            if item.url == old.url:
-                return index
-    return max(0, min(old.n - 1, len(items) - 1))
 
 
 def all_bindings() -> list[Binding]:

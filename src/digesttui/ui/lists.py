@@ -20,8 +20,8 @@ class DigestList(RowList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.digests: Sequence[Digest] = ()
-        self.new_paths: set[str] = set()
-        self.unread: dict[str, int] = {}
+        self.facts: Callable[[Digest], tuple[int, bool]] = lambda digest: (0, False)
+        """A digest's unread items, and whether it is new (the reader's `digest_facts`)."""
 
     def show(self, digests: Sequence[Digest], cursor: int) -> None:
         self.digests = digests
@@ -32,12 +32,12 @@ class DigestList(RowList):
         when = digest.date_text()
         text = Text(end="")
         text.append(when[5:] if width < 44 else when, style=self.style("dim"))
-        text.append(" ●" if digest.path in self.new_paths else "  ", style=self.style("mark"))
+        unread, new = self.facts(digest)
+        text.append(" ●" if new else "  ", style=self.style("mark"))
         if digest.has_error:
             name = digest.label.rsplit("/", 1)[-1]
             text.append(f"⚠ {name}", style=self.style("error"))
             return text
-        unread = self.unread.get(digest.path, 0)
         count = f" {unread}/{len(digest.items)}" if unread else f" {len(digest.items)}"
         title = digest.title[: width + 1]  # a cell a character at least: no more can show
         text.append(_DATE_PREFIX.sub("", title) or title, style="" if unread else self.style("dim"))

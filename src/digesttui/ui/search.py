@@ -75,7 +75,7 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _prepare(self) -> None:
-        self.app.search_index()  # built once per snapshot, here rather than at the first key
+        self.app.reader.search_index()  # built once per snapshot, here rather than at the first key
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -83,7 +83,7 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run(self, query: str) -> None:
-        hits = self.app.search_index().search(query) if query.strip() else []
+        hits = self.app.reader.search_index().search(query) if query.strip() else []
         self.app.call_from_thread(self._show, query, hits)
 
     def _show(self, query: str, hits: list[Hit]) -> None:
@@ -119,7 +119,7 @@ class GoToDigest(Provider):
         if len(needle) < 2:
             return
         found = 0
-        for digest in app.snapshot.digests if app.snapshot else ():
+        for digest in app.reader.snapshot.digests if app.reader.snapshot else ():
             label = f"{digest.date_text()} {digest.title}"
             at = label.lower().find(needle)
             if at == -1:
@@ -142,9 +142,9 @@ class CategoryFilters(Provider):
         app: DigestApp = self.app  # type: ignore[assignment]
         found: list[tuple[str, str, Callable[[], object]]] = [
             (f"Filter: {name}", "Only digests with this category or tag", partial(app.set_category, name))
-            for name in app.category_names()
+            for name in app.reader.category_names()
         ]
-        if app.category:
+        if app.reader.category:
             found.append(("Filter: all digests", "Clear the category filter", partial(app.set_category, None)))
         return found
 

@@ -1,0 +1,339 @@
+"""The reader's logic, without Textual: what the panes show and where the cursors are, the
+filters, unread counts, next / previous unread, marks, stars and search.
+
+The UI sends it intentions (a cursor moved, `n`, `m`, a filter) and then draws what it holds. It
+keeps nothing the widgets share and change: they ask it (`digest_facts`, `item_marks`)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from digesttui.library import Snapshot
+from digesttui.model import Digest, Item
+from digesttui.state import State
+from digesttui.text import safe
+
+if TYPE_CHECKING:
+    from digesttui.search import Hit, SearchIndex
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a new snapshot brought, for the UI to tell."""
+
+    added: int
+    notice: str
+    first_complete: bool
+
+
+class Reader:
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.snapshot: Snapshot | None = None
+        self.loaded = False
+        """Whether a complete snapshot has come (the library's first full load is done)."""
+        self.digests: tuple[Digest, ...] = ()
+        """The digests the filters let through, newest first."""
+        self.items: tuple[Item, ...] = ()
+        """The items of the selected digest that the filters let through."""
+        self.digest: Digest | None = None
+        self.item: Item | None = None
+        self.digest_index = 0
+        self.item_index = 0
+        self.only_unread = False
+        self.only_starred = False
+        self.category: str | None = None
+        self.highlight = ""
+        """A search's query, highlighted until another digest is selected."""
+        self.unread_total = 0
+        self._unread: dict[str, int] = {}
+        self._new: set[str] = set()
+        self.follow_newest = True
+        """While the library loads, the cursor stays on the newest digest found so far, until the
+        reader moves it or goes to the items or the detail."""
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+
+    # --- the library ------------------------------------------------------------------------------
+
+    def take(self, snapshot: Snapshot) -> Arrival | None:
+        """A new snapshot of the library; None when it is older than the one held (a slower
+        worker's news)."""
+        previous = self.snapshot
+        if previous is not None and snapshot.seq < previous.seq:
+            return None
+        self.snapshot = snapshot
+        self._index = None
+        added: set[str] = set()
+        if self.loaded and previous is not None:
+            added = {d.path for d in snapshot.digests} - {d.path for d in previous.digests}
+            self._new |= added
+        first_complete = snapshot.complete and not self.loaded
+        self.loaded = self.loaded or snapshot.complete
+        self.refilter()
+        self.follow_newest = self.follow_newest and not snapshot.complete
+        return Arrival(len(added), snapshot.notice, first_complete)
+
+    # --- filters and counts -----------------------------------------------------------------------
+
+    def count_unread(self) -> None:
+        """Unread items per digest, and in all (where a story in two digests counts once)."""
+        read = self.state.read_ids()
+        unread: dict[str, int] = {}
+        unread_ids: set[str] = set()
+        for digest in self.snapshot.digests if self.snapshot else ():
+            ids = digest.item_ids
+            left = ids if read.isdisjoint(ids) else [i for i in ids if i not in read]
+            if left:
+                unread[digest.path] = len(left)
+                unread_ids.update(left)
+        self._unread = unread
+        self.unread_total = len(unread_ids)
+
+    def refilter(self) -> None:
+        """Apply the filters to the snapshot, keeping the reader's place."""
+        self.count_unread()
+        digests = self.snapshot.digests if self.snapshot else ()
+        if self.category:
+            digests = tuple(d for d in digests if self.category in d.categories or self.category in d.tags)
+        if self.only_unread:
+            digests = tuple(d for d in digests if self._unread.get(d.path))
+        if self.only_starred:
+            digests = tuple(d for d in digests if any(self.is_starred(d, i) for i in d.items))
+        index = self._place_of(digests)
+        self.digests = digests
+        self.select_digest(index, keep=True)
+
+    def _place_of(self, digests: tuple[Digest, ...]) -> int:
+        """Where the digest cursor belongs now: on the same digest, else its neighbour."""
+        if self.digest is None or self.follow_newest:
+            return 0
+        for index, digest in enumerate(digests):
+            if digest.path == self.digest.path:
+                return index
+        return min(self.digest_index, max(0, len(digests) - 1))
+
+    def toggle_filter(self, which: str) -> None:
+        """`starred` (only starred items) or `unread` (only digests with unread items)."""
+        if which == "starred":
+            self.only_starred = not self.only_starred
+        else:
+            self.only_unread = not self.only_unread
+        self.refilter()
+
+    def set_category(self, category: str | None) -> None:
+        self.category = category
+        self.refilter()
+
+    def category_counts(self) -> dict[str, int]:
+        """Each category and tag, with how many digests carry it."""
+        counts: dict[str, int] = {}
+        for digest in self.snapshot.digests if self.snapshot else ():
+            for name in dict.fromkeys((*digest.categories, *digest.tags)):
+                counts[name] = counts.get(name, 0) + 1
+        return counts
+
+    def category_names(self) -> list[str]:
+        return sorted(self.category_counts())
+
+    # --- selection --------------------------------------------------------------------------------
+
+    def select_digest(self, index: int, keep: bool = False, item_index: int | None = None) -> None:
+        """Select a digest among those shown (with `keep`: its item stays selected if it is still
+        there) and one of its items."""
+        digest = self.digests[index] if 0 <= index < len(self.digests) else None
+        previous, previous_item = self.digest, self.item
+        self.digest, self.digest_index = digest, max(0, index if digest else 0)
+        if digest is None:
+            self.items = ()
+            self.select_item(-1)
+            return
+        self._new.discard(digest.path)
+        if previous is not None and previous.path != digest.path:
+            self.highlight = ""  # a search's highlight belongs to the digest it opened
+        items = digest.items
+        if self.only_starred:
+            items = tuple(i for i in items if self.is_starred(digest, i))
+        self.items = items
+        cursor = item_index or 0
+        if item_index is None and keep and previous is not None and previous.path == digest.path and previous_item:
+            cursor = _same_item(items, previous_item)
+        self.select_item(cursor)
+
+    def select_item(self, index: int) -> None:
+        self.item = self.items[index] if self.digest and 0 <= index < len(self.items) else None
+        self.item_index = max(0, index if self.item else 0)
+
+    def move_digest(self, index: int) -> None:
+        """The reader moved the digest cursor."""
+        self.follow_newest = False
+        self.select_digest(index)
+
+    def go_to(self, digest_index: int, item_index: int) -> None:
+        self.follow_newest = False
+        self.select_digest(digest_index, item_index=item_index)
+
+    def go_to_digest(self, path: str, item_index: int = 0) -> bool:
+        """Select a digest and one of its items (an index into the items on display), clearing
+        the filters that hide the digest; whether it was found."""
+        if not any(d.path == path for d in self.digests):
+            self.only_unread = self.only_starred = False
+            self.category = None
+            self.refilter()
+        for index, digest in enumerate(self.digests):
+            if digest.path == path:
+                self.go_to(index, item_index)
+                return True
+        return False
+
+    def next_unread(self, step: int) -> bool:
+        """Go to the next (1) or previous (-1) unread item; False when there is none that way."""
+        keep = self.is_starred if self.only_starred else None
+        read = self.state.read_ids()
+        for d, i in _positions(self.digests, (self.digest_index, self.item_index), step, keep):
+            digest = self.digests[d]
+            if digest.item_ids[i] not in read:
+                items = [x for x in digest.items if keep is None or keep(digest, x)]
+                self.go_to(d, items.index(digest.items[i]))
+                return True
+        return False
+
+    # --- marks ------------------------------------------------------------------------------------
+
+    def is_starred(self, digest: Digest, item: Item) -> bool:
+        return self.state.is_starred(digest.item_id(item))
+
+    def item_marks(self, digest: Digest, item: Item) -> tuple[bool, bool]:
+        """Whether an item is read, and whether it is starred."""
+        item_id = digest.item_id(item)
+        return self.state.is_read(item_id), self.state.is_starred(item_id)
+
+    def digest_facts(self, digest: Digest) -> tuple[int, bool]:
+        """A digest's unread items, and whether it arrived while the reader was open."""
+        return self._unread.get(digest.path, 0), digest.path in self._new
+
+    def unread_item(self) -> str | None:
+        """The selected item's id if it is unread (for the read-after-a-delay timer)."""
+        if self.digest is None or self.item is None:
+            return None
+        item_id = self.digest.item_id(self.item)
+        return None if self.state.is_read(item_id) else item_id
+
+    def mark(self, item_ids: list[str], read: bool = True) -> bool:
+        """Mark items read or unread; whether anything changed (the counts follow)."""
+        changed = self.state.set_read(item_ids, read)
+        if changed:
+            self.count_unread()
+        return changed
+
+    def toggle_read(self) -> bool:
+        if self.digest is None or self.item is None:
+            return False
+        item_id = self.digest.item_id(self.item)
+        return self.mark([item_id], not self.state.is_read(item_id))
+
+    def mark_digest_read(self) -> str | None:
+        """Mark every item of the selected digest read; what to tell."""
+        if self.digest is None:
+            return None
+        self.mark(list(self.digest.item_ids), True)
+        return f"Marked {self.digest.title} read."
+
+    def toggle_star(self) -> str | None:
+        """Star or unstar the selected item; what to tell."""
+        digest, item = self.digest, self.item
+        if digest is None or item is None:
+            return None
+        starred = not self.is_starred(digest, item)
+        info = {"title": item.title, "url": item.url, "summary": item.summary, "digest": digest.title}
+        self.state.set_star(digest.item_id(item), starred, {**info, "date": digest.date_text()})
+        return ("Starred: " if starred else "Unstarred: ") + item.title
+
+    # --- search -----------------------------------------------------------------------------------
+
+    def search_index(self) -> SearchIndex:
+        """The search index of the current snapshot, built on first use; a search typed while it
+        is being built (in another thread) waits for it."""
+        from digesttui.search import SearchIndex
+
+        with self._index_lock:
+            index = self._index
+            digests = self.snapshot.digests if self.snapshot else ()
+            if index is None or index.digests is not digests:
+                index = self._index = SearchIndex(digests)
+            return index
+
+    def drop_search_index(self) -> None:
+        """Let the index go (~3.5 KB a digest: 34 MiB at 10,000) when the search closes."""
+        self._index = None
+
+    def open_hit(self, query: str, hit: Hit) -> None:
+        """Show a search hit among all its digest's items, its query highlighted."""
+        from digesttui.search import as_shown
+
+        if self.only_starred:
+            self.only_starred = False
+            self.refilter()
+        self.go_to_digest(hit.digest.path, hit.digest.items.index(hit.item))
+        self.highlight = as_shown(query)
+
+    # --- the header -------------------------------------------------------------------------------
+
+    def status(self, samples: bool) -> str:
+        """One line: where the digests come from, how many, what is unread, filters, loading."""
+        snap = self.snapshot
+        if snap is None:
+            return "digest-tui: loading…"
+        home = os.path.expanduser("~")
+        where = (
+            "bundled samples"
+            if samples
+            else ", ".join(safe("~" + r[len(home) :] if r.startswith(home + os.sep) else r) for r in snap.roots)
+        )
+        text = (
+            f"digest-tui — {where} — {len(snap.digests):,} digests, {snap.item_count:,} items, "
+            f"{self.unread_total:,} unread"
+        )
+        filters = [("unread only", self.only_unread), ("starred only", self.only_starred)]
+        filters.append((f"category: {self.category}", bool(self.category)))
+        shown = [name for name, on in filters if on]
+        if shown:
+            text += f" — showing {len(self.digests):,} ({', '.join(shown)})"
+        if not snap.complete:
+            text += f" — loading {len(snap.digests):,}/{snap.total:,}"
+        if snap.missing_roots:
+            text += " — waiting for " + ", ".join(map(safe, snap.missing_roots)) + " to appear"
+        elif not snap.digests and snap.complete:
+            text += " — no digests here yet (*.md, *.markdown)"
+        return text
+
+
+def _same_item(items: tuple[Item, ...], old: Item) -> int:
+    """The index of the item that was selected before its digest changed: by URL, else number."""
+    if old.url:
+        for index, item in enumerate(items):
+            if item.url == old.url:
+                return index
+    return max(0, min(old.n - 1, len(items) - 1))
+
+
+def _positions(
+    digests: tuple[Digest, ...],
+    start: tuple[int, int],
+    step: int,
+    keep: Callable[[Digest, Item], bool] | None = None,
+) -> Iterator[tuple[int, int]]:
+    """(digest, item) positions after `start` (`step` 1) or before it (-1), in display order.
+    `start`'s item index counts the items on display (with `keep`, those that pass it)."""
+    first, item_cursor = start
+    for d in range(first, len(digests) if step > 0 else -1, step):
+        indexes = [i for i, item in enumerate(digests[d].items) if keep is None or keep(digests[d], item)]
+        if d == first:
+            indexes = indexes[item_cursor + 1 :] if step > 0 else indexes[:item_cursor][::-1]
+        elif step < 0:
+            indexes.reverse()
+        yield from ((d, i) for i in indexes)
