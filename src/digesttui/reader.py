@@ -190,17 +190,17 @@ class Reader:
                 return True
         return False
 
-    def next_unread(self, step: int) -> bool:
-        """Go to the next (1) or previous (-1) unread item; False when there is none that way."""
+    def next_unread(self, step: int) -> str | None:
+        """Go to the next (1) or previous (-1) unread item, going round from the end of the list to
+        the other end if need be: "" when found, the notice to give when it went round, None when
+        nothing shown is unread."""
         keep = self.is_starred if self.only_starred else None
         read = self.state.read_ids()
-        for d, i in _positions(self.digests, (self.digest_index, self.item_index), step, keep):
-            digest = self.digests[d]
-            if digest.item_ids[i] not in read:
-                items = [x for x in digest.items if keep is None or keep(digest, x)]
-                self.go_to(d, items.index(digest.items[i]))
-                return True
-        return False
+        for d, shown, index, wrapped in _positions(self.digests, (self.digest_index, self.item_index), step, keep):
+            if self.digests[d].item_ids[index] not in read:
+                self.go_to(d, shown)
+                return ("Wrapped to the newest." if step > 0 else "Wrapped to the oldest.") if wrapped else ""
+        return None
 
     # --- marks ------------------------------------------------------------------------------------
 
@@ -326,14 +326,20 @@ def _positions(
     start: tuple[int, int],
     step: int,
     keep: Callable[[Digest, Item], bool] | None = None,
-) -> Iterator[tuple[int, int]]:
-    """(digest, item) positions after `start` (`step` 1) or before it (-1), in display order.
-    `start`'s item index counts the items on display (with `keep`, those that pass it)."""
-    first, item_cursor = start
-    for d in range(first, len(digests) if step > 0 else -1, step):
-        indexes = [i for i, item in enumerate(digests[d].items) if keep is None or keep(digests[d], item)]
-        if d == first:
-            indexes = indexes[item_cursor + 1 :] if step > 0 else indexes[:item_cursor][::-1]
-        elif step < 0:
-            indexes.reverse()
-        yield from ((d, i) for i in indexes)
+) -> Iterator[tuple[int, int, int, bool]]:
+    """Every item position after `start` (`step` 1) or before it (-1), in display order, then from
+    the other end of the list round to `start`: (digest, index among the items shown, index in
+    the digest, whether it went round). Items shown are those `keep` lets through."""
+    first, cursor = start
+    count = len(digests)
+    for k in range(count + 1 if count else 0):
+        at = first + k * step
+        d = at % count
+        shown = [i for i, item in enumerate(digests[d].items) if keep is None or keep(digests[d], item)]
+        pairs = list(enumerate(shown)) if step > 0 else list(enumerate(shown))[::-1]
+        if k == 0:
+            pairs = [p for p in pairs if (p[0] - cursor) * step > 0]
+        elif k == count:
+            pairs = [p for p in pairs if (p[0] - cursor) * step <= 0]
+        wrapped = not 0 <= at < count
+        yield from ((d, position, index, wrapped) for position, index in pairs)

@@ -40,3 +40,20 @@ async def settled(pilot: Pilot) -> None:
 
 def header(app: DigestApp) -> str:
     return str(app.query_one("#header").render())
+
+
+async def palette_ready(pilot: Pilot) -> None:
+    """Wait until the command palette lists what was typed into it."""
+    from textual.command import CommandList
+
+    await wait_for(pilot, lambda: pilot.app.screen.query_one(CommandList).option_count > 0, what="palette hits")
+
+
+def toasts(app: DigestApp) -> list[str]:
+    """The notifications on screen, as the user reads them (the app must run with
+    `run_test(notifications=True)`)."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+def told(app: DigestApp) -> str:
+    return "\n".join(toasts(app))

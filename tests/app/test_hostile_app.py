@@ -15,7 +15,7 @@ from digesttui.config import Config
 from digesttui.state import State
 from digesttui.ui.app import DigestApp
 from digesttui.ui.detail import DetailPane
-from tests.app.helpers import header, panes, settled, visible_rows, wait_for
+from tests.app.helpers import header, palette_ready, panes, settled, toasts, visible_rows, wait_for
 from tests.conftest import digest_text, write
 from tests.hostile import PATTERNS
 
@@ -33,11 +33,6 @@ MARKUP_DIGEST = (
 def detail_text(detail: DetailPane) -> str:
     """What the detail pane's Markdown shows, as plain text."""
     return "\n".join(str(block.render()) for block in detail.query("MarkdownBlock"))
-
-
-def toasts(app: DigestApp) -> list[str]:
-    """The notifications on screen, as the user reads them."""
-    return [str(toast.render()) for toast in app.screen.query("Toast")]
 
 
 async def shown(pilot, app: DigestApp, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -67,15 +62,15 @@ async def test_text_with_markup_shows_as_written_through_every_action(tmp_path: 
         await wait_for(pilot, lambda: URL in copied)
         await pilot.press("Y")
         await wait_for(pilot, lambda: any(HEADLINE.replace("[", "\\[").replace("]", "\\]") in c for c in copied))
-        await pilot.press("G", "n")
-        await shown(pilot, app, "No unread items below")
+        await pilot.press("M", "G", "M", "n")
+        await shown(pilot, app, "No unread items.")
         await pilot.press("f")
         await wait_for(pilot, lambda: app.screen.query("OptionList"))
         await pilot.press("down", "enter")  # the most used category first: both have one digest, "[/]" sorts first
         await wait_for(pilot, lambda: app.reader.category == CATEGORY, what="category chosen")
         assert f"category: {CATEGORY}" in header(app)
         await pilot.press("ctrl+p", *"Filter: [b]tag")
-        await pilot.pause(0.5)
+        await palette_ready(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.reader.category == "[b]tag", what="filter from the palette")
         await pilot.press("slash", *"[/]")
@@ -141,7 +136,6 @@ async def test_hostile_files_arriving_while_reading_are_listed_and_shown(tmp_pat
 
 async def _watching(pilot, app: DigestApp) -> None:  # type: ignore[no-untyped-def]
     await wait_for(pilot, lambda: app.reader.loaded and any(w.name == "watch_library" for w in app.workers))
-    await pilot.pause(0.6)  # the watch itself starts within a tick of the worker
 
 
 def titles(app: DigestApp) -> list[str]:
@@ -158,7 +152,6 @@ async def test_the_root_deleted_and_made_again_at_once_is_watched(tmp_path: Path
         root.mkdir()
         write(root, "2025-01-02.md", digest_text("New", "2025-01-02", ("B", "https://b.example")))
         await wait_for(pilot, lambda: titles(app) == ["New"], what="the new folder's digest")
-        await pilot.pause(1.2)  # then the new folder itself is watched
         write(root, "2025-01-03.md", digest_text("Newer", "2025-01-03", ("C", "https://c.example")))
         await wait_for(pilot, lambda: titles(app) == ["Newer", "New"], what="a digest written later")
 
@@ -175,7 +168,6 @@ async def test_the_root_replaced_by_a_file_and_back(tmp_path: Path) -> None:
         os.unlink(root)
         write(root, "2025-01-02.md", digest_text("Back", "2025-01-02", ("B", "https://b.example")))
         await wait_for(pilot, lambda: titles(app) == ["Back"], what="the root a folder again")
-        await pilot.pause(1.2)
         write(root, "2025-01-03.md", digest_text("Later", "2025-01-03", ("C", "https://c.example")))
         await wait_for(pilot, lambda: titles(app) == ["Later", "Back"], what="watched again")
 
@@ -195,7 +187,6 @@ async def test_the_watch_limit_is_told_and_polling_takes_over(tmp_path: Path, mo
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.reader.loaded)
         await shown(pilot, app, "limit of file watches is reached")
-        await pilot.pause(0.6)
         write(tmp_path, "2025-01-02.md", digest_text("Polled", "2025-01-02", ("B", "https://b.example")))
         await wait_for(pilot, lambda: titles(app) == ["Polled"], what="a digest found by polling")
 

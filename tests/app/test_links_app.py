@@ -9,7 +9,7 @@ import pytest
 from digesttui import links
 from digesttui.ui.app import DigestApp
 from digesttui.ui.screens import LinkPicker
-from tests.app.helpers import settled, wait_for
+from tests.app.helpers import settled, told, wait_for
 from tests.conftest import write
 
 DIGEST = """---
@@ -40,10 +40,6 @@ def browser(tmp_path: Path) -> tuple[str, Path]:
     return f"{script} %s", record
 
 
-def messages(app: DigestApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
-
-
 def links_app(folder: Path, **options: object) -> DigestApp:
     """The reader on one digest whose items have a web link, several links, and bad ones."""
     write(folder, "d.md", DIGEST)
@@ -58,58 +54,57 @@ async def started(pilot, app: DigestApp) -> None:
 async def test_o_opens_with_browser_command_from_any_pane(tmp_path: Path, browser, clipboard) -> None:
     command, record = browser
     app = links_app(tmp_path, browser=command)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("o")
         await wait_for(pilot, lambda: record.exists(), what="browser ran")
         await pilot.press("l", "l", "o")
         await wait_for(pilot, lambda: len(record.read_text().splitlines()) == 2, what="browser ran twice")
         assert record.read_text().splitlines() == ["https://main.example/story"] * 2
-        await wait_for(pilot, lambda: "Opened https://main.example/story" in messages(app))
+        await wait_for(pilot, lambda: "Opened https://main.example/story" in told(app))
 
 
 async def test_browser_env_var_and_failure_message(tmp_path: Path, monkeypatch, clipboard) -> None:
     monkeypatch.setenv("BROWSER", "no-such-browser-here")
     app = links_app(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("o")
-        await wait_for(pilot, lambda: "was not found" in messages(app), what="failure message")
-        assert "Could not open https://main.example/story" in messages(app)
+        await wait_for(pilot, lambda: "was not found" in told(app), what="failure message")
+        assert "Could not open https://main.example/story" in told(app)
 
 
 async def test_non_http_links_are_refused(tmp_path: Path, browser, clipboard) -> None:
     command, record = browser
     app = links_app(tmp_path, browser=command)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("l", "j")
         await settled(pilot)
         await pilot.press("o")
-        await pilot.pause(0.3)
-        assert "only http and https links are opened" in messages(app)
-        assert not record.exists()
+        await wait_for(pilot, lambda: "only http and https links are opened" in told(app))
+        assert not record.exists()  # refused before any command could start
         await pilot.press("j", "o")
         await pilot.pause()
-        assert "This item has no source link." in messages(app)
+        assert "This item has no source link." in told(app)
 
 
 async def test_over_ssh_copies_instead_of_starting_a_browser(tmp_path: Path, monkeypatch, clipboard) -> None:
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
     monkeypatch.setenv("DISPLAY", ":0")
     app = links_app(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("o")
         await wait_for(pilot, lambda: clipboard == ["https://main.example/story"], what="copied")
         assert app.clipboard == "https://main.example/story"  # sent by OSC 52 too
-        await wait_for(pilot, lambda: "SSH session" in messages(app))
-        assert "Copied https://main.example/story" in messages(app)
+        await wait_for(pilot, lambda: "SSH session" in told(app))
+        assert "Copied https://main.example/story" in told(app)
 
 
 async def test_c_y_copy_and_Y_copies_the_item(tmp_path: Path, clipboard) -> None:
     app = links_app(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("c")
         await wait_for(pilot, lambda: len(clipboard) == 1)
@@ -120,23 +115,23 @@ async def test_c_y_copy_and_Y_copies_the_item(tmp_path: Path, clipboard) -> None
         await wait_for(pilot, lambda: len(clipboard) == 3)
         assert clipboard[2].startswith("[Main story](<https://main.example/story>)\n\nSee [the paper]")
         assert app.clipboard == clipboard[2]
-        await wait_for(pilot, lambda: "to the system clipboard and the terminal's (OSC 52)" in messages(app))
+        await wait_for(pilot, lambda: "to the system clipboard and the terminal's (OSC 52)" in told(app))
 
 
 async def test_no_system_clipboard_is_said_truthfully(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(links, "system_copy", lambda text: "no copy mechanism")
     app = links_app(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("c")
-        await wait_for(pilot, lambda: "no system clipboard here" in messages(app))
+        await wait_for(pilot, lambda: "no system clipboard here" in told(app))
         assert app.clipboard == "https://main.example/story"
 
 
 async def test_picker_lists_every_link_and_chooses_by_number(tmp_path: Path, browser, clipboard) -> None:
     command, record = browser
     app = links_app(tmp_path, browser=command)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("C")
         await pilot.pause()
@@ -149,10 +144,9 @@ async def test_picker_lists_every_link_and_chooses_by_number(tmp_path: Path, bro
         await pilot.press("2")
         await wait_for(pilot, lambda: clipboard == ["https://paper.example/pdf"])
         await pilot.press("O", "down", "down", "enter")
-        await pilot.pause(0.3)
-        assert "only http and https" in messages(app)
+        await wait_for(pilot, lambda: "only http and https" in told(app))
         await pilot.press("O", "escape")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: not isinstance(app.screen, LinkPicker))
         assert not record.exists()
 
 
@@ -161,12 +155,11 @@ async def test_clicking_a_link_in_the_detail_follows_the_policy(tmp_path: Path, 
 
     command, record = browser
     app = links_app(tmp_path, browser=command)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await started(pilot, app)
         markdown = app.query_one(Markdown)
         markdown.post_message(Markdown.LinkClicked(markdown, "javascript:alert(1)"))
-        await pilot.pause(0.3)
-        assert "only http and https" in messages(app)
+        await wait_for(pilot, lambda: "only http and https" in told(app))
         markdown.post_message(Markdown.LinkClicked(markdown, "https://paper.example/pdf"))
         await wait_for(pilot, lambda: record.exists())
         assert record.read_text().strip() == "https://paper.example/pdf"

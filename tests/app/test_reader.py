@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from digesttui.cli import choose_roots
 from digesttui.ui.app import DigestApp
@@ -207,14 +206,13 @@ async def test_every_pane_is_visible_from_80x24(size: tuple[int, int]) -> None:
     async with app.run_test(size=size) as pilot:
         await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)
-        await wait_for(pilot, lambda: bool(app.query(FooterKey)))
+        await wait_for(pilot, lambda: bool(app.query("FooterKey")))
         other = (150, 40) if size[0] < 110 else (90, 30)  # then the other layout, by a live resize
         for width, height in (size, other):
             await pilot.resize_terminal(width, height)
-            await pilot.pause(0.1)
-            footer = app.query_one(Footer)
-            assert footer.region == Region(0, height - 1, width, 1)
-            assert "Quit" in [key.description for key in footer.query(FooterKey)]
+            footer, bottom = app.query_one(Footer), Region(0, height - 1, width, 1)
+            await wait_for(pilot, lambda f=footer, r=bottom: f.region == r, what="relaid out")
+            assert "Quit" in [key.description for key in footer.query("FooterKey")]
             regions = [pane.region for pane in panes(app)]
             for region in regions:
                 assert region.width >= 20 and region.height >= 5, region

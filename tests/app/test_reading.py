@@ -7,7 +7,7 @@ from pathlib import Path
 from digesttui.config import Config
 from digesttui.state import State, state_path
 from digesttui.ui.app import DigestApp
-from tests.app.helpers import header, panes, settled, visible_rows, wait_for
+from tests.app.helpers import header, palette_ready, panes, settled, told, visible_rows, wait_for
 from tests.conftest import digest_text, write
 
 A, B, C = ("Alpha", "https://a.example"), ("Beta", "https://b.example"), ("Gamma", "https://c.example")
@@ -31,7 +31,7 @@ async def start(pilot, app: DigestApp) -> None:
 
 async def test_items_become_read_after_the_delay_and_counts_follow(tmp_path: Path) -> None:
     app = make(tmp_path, mark_read_delay=0.3)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         digests, items, _ = panes(app)
         assert "4 unread" in header(app)  # Alpha is in both digests: read once, read everywhere
@@ -45,7 +45,7 @@ async def test_items_become_read_after_the_delay_and_counts_follow(tmp_path: Pat
 
 async def test_manual_and_immediate_policies(tmp_path: Path) -> None:
     app = make(tmp_path, mark_read="manual", mark_read_delay=0.05)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.pause(0.3)
         assert "4 unread" in header(app)
@@ -56,7 +56,7 @@ async def test_manual_and_immediate_policies(tmp_path: Path) -> None:
         await pilot.press("M")
         assert "2 unread" in header(app)  # Alpha and Beta read: Gamma and Delta left
     app = DigestApp([str(tmp_path)], watch=False, config=Config(mark_read="immediately"))
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.press("G")  # to the older digest: its first item (Gamma) is read at once
         await settled(pilot)
@@ -65,7 +65,7 @@ async def test_manual_and_immediate_policies(tmp_path: Path) -> None:
 
 async def test_n_and_N_go_to_unread_items_across_digests(tmp_path: Path) -> None:
     app = make(tmp_path, mark_read="manual")
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.press("m")  # Alpha read
         await pilot.press("n")
@@ -73,18 +73,23 @@ async def test_n_and_N_go_to_unread_items_across_digests(tmp_path: Path) -> None
         await pilot.press("m", "n")
         assert app.reader.digest is not None and app.reader.digest.title == "Older"
         assert app.reader.item is not None and app.reader.item.title == "Gamma"
-        await pilot.press("n", "n")
+        await pilot.press("n")
         assert app.reader.item is not None and app.reader.item.title == "Delta"  # Alpha is read: skipped
-        assert "No unread items below." in " ".join(str(n.message) for n in app._notifications)
         await pilot.press("N")
         assert app.reader.item is not None and app.reader.item.title == "Gamma"
-        await pilot.press("N")
-        assert app.reader.item is not None and app.reader.item.title == "Gamma"  # Beta is read now
+        await pilot.press("N")  # Beta and Alpha above are read: round from the oldest end
+        assert app.reader.item is not None and app.reader.item.title == "Delta"
+        await wait_for(pilot, lambda: "Wrapped to the oldest." in told(app))
+        await pilot.press("n")
+        assert app.reader.item is not None and app.reader.item.title == "Gamma"
+        await wait_for(pilot, lambda: "Wrapped to the newest." in told(app))
+        await pilot.press("m", "m", "M", "n")  # nothing unread left
+        await wait_for(pilot, lambda: "No unread items." in told(app))
 
 
 async def test_stars_and_only_starred(tmp_path: Path) -> None:
     app = make(tmp_path, mark_read="manual")
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         _, items, _ = panes(app)
         await pilot.press("l", "j", "s")  # star Beta
@@ -95,13 +100,13 @@ async def test_stars_and_only_starred(tmp_path: Path) -> None:
         assert "starred only" in header(app)
         await pilot.press("S")
         assert len(app.reader.digests) == 2
-        await pilot.pause(0.8)
+        await wait_for(pilot, lambda: State(state_path()).load().starred(), what="saved")
         assert State(state_path()).load().starred()[0][1]["title"] == "Beta"
 
 
 async def test_u_shows_only_digests_with_unread(tmp_path: Path) -> None:
     app = make(tmp_path, mark_read="manual")
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.press("M", "u")
         assert [d.title for d in app.reader.digests] == ["Older"]
@@ -114,7 +119,7 @@ async def test_filter_by_category_or_tag(tmp_path: Path) -> None:
     from digesttui.ui.screens import CategoryPicker
 
     app = make(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.press("f")
         assert isinstance(app.screen, CategoryPicker)
@@ -130,7 +135,7 @@ async def test_search_as_you_type_enter_opens_esc_returns(tmp_path: Path) -> Non
     from digesttui.ui.search import SearchResults, SearchScreen
 
     app = make(tmp_path, mark_read="manual")
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.press("slash")
         assert isinstance(app.screen, SearchScreen)
@@ -161,7 +166,7 @@ async def test_search_chinese_two_characters(tmp_path: Path) -> None:
 
     write(tmp_path, "2025-01-03.md", digest_text("中文", "2025-01-03", ("小米发布模型", "https://m.example")))
     app = make(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.press("slash")
         app.screen.query_one("#query").value = "模型"
@@ -176,10 +181,10 @@ async def test_the_query_is_highlighted_in_the_detail(tmp_path: Path) -> None:
     from textual.widgets import Markdown
 
     app = make(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.press("slash", *"gamma")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: app.screen.query_one("#results").hits, what="hits")
         await pilot.press("enter")
         await settled(pilot)
         markdown = app.query_one(Markdown)
@@ -196,25 +201,25 @@ async def test_command_palette_has_actions_filters_and_go_to_digest(tmp_path: Pa
     from textual.command import CommandPalette
 
     app = make(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for needed in ["Next unread", "Star / unstar", "Search", "Open link"]:
             assert needed in titles
         await pilot.press("ctrl+p")
         await pilot.press(*"Filter: tools")
-        await pilot.pause(0.5)
+        await palette_ready(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.reader.category == "tools", what="the palette's category filter")
         await pilot.press("ctrl+p")
         await pilot.press(*"Filter: all")
-        await pilot.pause(0.5)
+        await palette_ready(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.reader.category is None, what="the filter cleared from the palette")
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"2025-01-01")
-        await pilot.pause(0.5)
+        await palette_ready(pilot)
         await pilot.press("enter")
         await settled(pilot)
         assert app.reader.digest is not None and app.reader.digest.title == "Older"
@@ -222,13 +227,12 @@ async def test_command_palette_has_actions_filters_and_go_to_digest(tmp_path: Pa
 
 async def test_theme_persists(tmp_path: Path) -> None:
     app = make(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         app.theme = "nord"
-        await pilot.pause(0.8)
-    assert State(state_path()).load().theme[0] == "nord"
+        await wait_for(pilot, lambda: State(state_path()).load().theme[0] == "nord", what="saved")
     again = make(tmp_path)
-    async with again.run_test(size=(150, 40)) as pilot:
+    async with again.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, again)
         await wait_for(pilot, lambda: again.theme == "nord")
 
@@ -244,9 +248,9 @@ async def test_key_remapping_and_config_problem_shown(tmp_path: Path, monkeypatc
         config=Config(keys={"link.copy": "x"}),
         config_problem="/cfg/config.toml:3: not valid TOML; using the defaults",
     )
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
-        assert "config.toml:3" in " ".join(str(n.message) for n in app._notifications)
+        assert "config.toml:3" in told(app)
         await pilot.press("c")
         await pilot.press("x")
         await wait_for(pilot, lambda: copied == ["https://a.example"])
@@ -257,16 +261,16 @@ async def test_corrupt_state_file_warns_on_screen(tmp_path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("garbage")
     app = make(tmp_path)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
-        await wait_for(pilot, lambda: "was damaged" in " ".join(str(n.message) for n in app._notifications))
+        await wait_for(pilot, lambda: "was damaged" in told(app))
 
 
 async def test_typing_in_search_is_text_not_keys(tmp_path: Path) -> None:
     from digesttui.ui.search import SearchScreen
 
     app = make(tmp_path)
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.press("slash", "q", "question_mark", "n", "s")
         await pilot.pause()

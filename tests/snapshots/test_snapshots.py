@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from textual.widgets._footer import FooterKey
 
 from digesttui.config import Config
 from digesttui.resources import resource
@@ -25,7 +24,7 @@ def samples() -> DigestApp:
 async def ready(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, DigestApp)
-    await wait_for(pilot, lambda: app.reader.loaded and bool(app.query(FooterKey)))
+    await wait_for(pilot, lambda: app.reader.loaded and bool(app.query("FooterKey")))
     await wait_for(pilot, lambda: app.query_one(DetailPane).settled)
 
 

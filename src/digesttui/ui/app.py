@@ -345,11 +345,14 @@ class DigestApp(App[None]):
             self._marks_changed()
 
     def action_next_unread(self, step: int) -> None:
-        if self.reader.next_unread(step):
-            self.query_one(DigestList).jump(self.reader.digest_index)
-            self._show_items()
-        else:
-            self.notify("No unread items " + ("below." if step > 0 else "above."), timeout=3)
+        went = self.reader.next_unread(step)
+        if went is None:
+            self.notify("No unread items.", timeout=3)
+            return
+        self.query_one(DigestList).jump(self.reader.digest_index)
+        self._show_items()
+        if went:
+            self.notify(went, timeout=3)
 
     def action_toggle_read(self) -> None:
         if self._read_timer is not None:
