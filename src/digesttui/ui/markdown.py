@@ -3,8 +3,10 @@ is not needed to draw the first screen."""
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import ClassVar
+import weakref
+from typing import Any
 
 from markdown_it.token import Token
 from textual.content import Content, Span
@@ -42,17 +44,24 @@ def _decorate(content: Content, highlight: str) -> Content:
 
 
 class LinkedMarkdown(Markdown):
-    """Textual's Markdown (links clickable in the app) whose web links are also OSC 8 hyperlinks."""
+    """Textual's Markdown (links clickable in the app) whose web links are also OSC 8 hyperlinks,
+    and where `highlight` is marked. Through public hooks only: `get_block_class` gives each block
+    a subclass whose `set_content` (what every text block draws) decorates the content first."""
 
-    _blocks: ClassVar[dict[type[MarkdownBlock], type[MarkdownBlock]]] = {}
     highlight = ""
 
     def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
-        base = super().get_block_class(block_name)
-        if base not in self._blocks:
+        return _decorated(super().get_block_class(block_name))
 
-            def to_content(block: MarkdownBlock, token: Token) -> Content:
-                return _decorate(base._token_to_content(block, token), getattr(block._markdown, "highlight", ""))
 
-            self._blocks[base] = type(base.__name__, (base,), {"_token_to_content": to_content})
-        return self._blocks[base]
+@functools.cache
+def _decorated(base: type[MarkdownBlock]) -> type[MarkdownBlock]:
+    def __init__(self: MarkdownBlock, markdown: Markdown, token: Token, *args: Any, **kwargs: Any) -> None:
+        self.document = weakref.ref(markdown)  # type: ignore[attr-defined]
+        base.__init__(self, markdown, token, *args, **kwargs)
+
+    def set_content(self: MarkdownBlock, content: Content) -> None:
+        base.set_content(self, _decorate(content, getattr(self.document(), "highlight", "")))  # type: ignore[attr-defined]
+
+    # made with its base's name: Textual keys styles by the class name given at creation
+    return type(base.__name__, (base,), {"__init__": __init__, "set_content": set_content})

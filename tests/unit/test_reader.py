@@ -1,0 +1,163 @@
+"""The reader's logic, without Textual: selection, filters, unread counts, next / previous unread
+(round the ends), marks, stars and search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from digesttui.library import Snapshot
+from digesttui.parse import parse_digest
+from digesttui.reader import Reader
+from digesttui.search import Hit
+from digesttui.state import State
+from tests.conftest import digest_text
+
+A, B, C = ("Alpha", "https://a.example"), ("Beta", "https://b.example"), ("Gamma", "https://c.example")
+D = ("Delta", "https://d.example")
+
+
+def snapshot(seq: int = 1, complete: bool = True, extra: tuple[str, ...] = ()) -> Snapshot:
+    texts = {
+        "/d/2025-01-03.md": digest_text("Third", "2025-01-03", D, extra="tags: [tools]\n"),
+        "/d/2025-01-02.md": digest_text("Second", "2025-01-02", A, B, extra="categories: [models]\n"),
+        "/d/2025-01-01.md": digest_text("First", "2025-01-01", C, A),
+    }
+    for path in extra:
+        texts[path] = digest_text("Extra", path[3:13], ("Extra", f"https://{path[3:13]}.example"))
+    digests = sorted((parse_digest(t.encode(), p) for p, t in texts.items()), key=lambda d: -d.sort_key)
+    return Snapshot(tuple(digests), ("/d",), complete=complete, total=len(digests), seq=seq)
+
+
+def reader(tmp_path: Path) -> Reader:
+    r = Reader(State(tmp_path / "state.json").load())
+    r.take(snapshot())
+    return r
+
+
+def titles(r: Reader) -> list[str]:
+    return [d.title for d in r.digests]
+
+
+def place(r: Reader) -> tuple[str, str]:
+    assert r.digest is not None and r.item is not None
+    return r.digest.title, r.item.title
+
+
+def test_takes_snapshots_newest_first_and_ignores_older_ones(tmp_path: Path) -> None:
+    r = reader(tmp_path)
+    assert titles(r) == ["Third", "Second", "First"] and place(r) == ("Third", "Delta")
+    assert r.take(snapshot(seq=0)) is None  # a slower worker's older news
+    arrival = r.take(snapshot(seq=2, extra=("/d/2025-01-04.md",)))
+    assert arrival is not None and arrival.added == 1
+    assert r.digest_facts(r.digests[0]) == (1, True)  # unread, and new since the reader opened
+    r.move_digest(0)
+    assert r.digest_facts(r.digests[0]) == (1, False)  # seen now
+
+
+def test_while_loading_the_cursor_follows_the_newest_until_moved(tmp_path: Path) -> None:
+    r = Reader(State(tmp_path / "state.json").load())
+    r.take(snapshot(seq=1, complete=False))
+    r.move_digest(1)
+    r.take(snapshot(seq=2, extra=("/d/2025-01-09.md",)))
+    assert place(r) == ("Second", "Alpha")  # it stays where the reader put it
+    fresh = Reader(State(tmp_path / "other.json").load())
+    fresh.take(snapshot(seq=1, complete=False))
+    fresh.take(snapshot(seq=2, complete=False, extra=("/d/2025-01-09.md",)))
+    assert place(fresh) == ("Extra", "Extra")
+
+
+def test_unread_counts_count_a_story_in_two_digests_once(tmp_path: Path) -> None:
+    r = reader(tmp_path)
+    assert r.unread_total == 4  # Alpha is in two digests
+    assert r.mark(["https://a.example"])
+    assert r.unread_total == 3
+    assert [r.digest_facts(d)[0] for d in r.digests] == [1, 1, 1]
+    assert not r.mark(["https://a.example"])  # nothing changed
+
+
+def test_filters_unread_starred_and_category(tmp_path: Path) -> None:
+    r = reader(tmp_path)
+    r.go_to(1, 1)  # Second: Beta
+    assert r.toggle_star() == "Starred: Beta"
+    r.toggle_filter("starred")
+    assert titles(r) == ["Second"] and [i.title for i in r.items] == ["Beta"]
+    r.toggle_filter("starred")
+    r.set_category("tools")
+    assert titles(r) == ["Third"] and "category: tools" in r.status(samples=False)
+    r.set_category(None)
+    r.mark(["https://d.example"])
+    r.toggle_filter("unread")
+    assert titles(r) == ["Second", "First"]
+    assert r.category_counts() == {"models": 1, "tools": 1}
+
+
+def test_a_filter_keeps_the_place_when_it_can(tmp_path: Path) -> None:
+    r = reader(tmp_path)
+    r.go_to(1, 1)
+    r.set_category("models")
+    assert place(r) == ("Second", "Beta")
+    r.set_category("tools")  # Second is hidden: its neighbour
+    assert place(r) == ("Third", "Delta")
+
+
+def test_next_unread_goes_across_digests_and_round_the_ends(tmp_path: Path) -> None:
+    r = reader(tmp_path)
+    r.mark(["https://d.example", "https://b.example"])
+    assert r.next_unread(1) == "" and place(r) == ("Second", "Alpha")
+    assert r.next_unread(1) == "" and place(r) == ("First", "Gamma")
+    r.mark(["https://a.example"])
+    assert r.next_unread(1) == "Wrapped to the newest." and place(r) == ("First", "Gamma")  # the only one left
+    r.mark(["https://c.example"], False)  # unchanged: Gamma is unread
+    r.go_to(0, 0)
+    assert r.next_unread(-1) == "Wrapped to the oldest." and place(r) == ("First", "Gamma")
+    r.mark(["https://c.example"])
+    assert r.next_unread(1) is None  # nothing unread anywhere
+
+
+def test_next_unread_with_only_starred_counts_the_items_shown(tmp_path: Path) -> None:
+    r = reader(tmp_path)
+    r.go_to(2, 1)  # First: Alpha
+    r.toggle_star()
+    r.go_to(1, 1)  # Second: Beta
+    r.toggle_star()
+    r.toggle_filter("starred")
+    assert titles(r) == ["Second", "First"]
+    r.go_to(0, 0)  # Alpha is starred in Second too: an item is its link
+    assert [i.title for i in r.items] == ["Alpha", "Beta"]
+    assert r.next_unread(1) == "" and place(r) == ("Second", "Beta")
+    assert r.next_unread(1) == "" and place(r) == ("First", "Alpha") and r.item_index == 0  # of those shown
+
+
+def test_marks_reach_the_state(tmp_path: Path) -> None:
+    r = reader(tmp_path)
+    assert r.unread_item() == "https://d.example"
+    assert r.toggle_read() and r.unread_item() is None and r.state.is_read("https://d.example")
+    assert r.toggle_read() and r.unread_item() == "https://d.example"
+    r.go_to(1, 0)
+    assert r.mark_digest_read() == "Marked Second read."
+    assert r.item_marks(r.digests[1], r.digests[1].items[1]) == (True, False)
+
+
+def test_search_and_opening_a_hit(tmp_path: Path) -> None:
+    r = reader(tmp_path)
+    hits = r.search_index().search("gamma")
+    assert [(h.digest.title, h.item.title) for h in hits] == [("First", "Gamma")]
+    assert r.search_index() is r.search_index()  # built once a snapshot
+    r.set_category("tools")  # the hit's digest is hidden: the filter goes
+    r.open_hit("gamma", hits[0])
+    assert place(r) == ("First", "Gamma") and r.category is None and r.highlight == "gamma"
+    r.move_digest(0)
+    assert r.highlight == ""  # the highlight belongs to the digest it opened
+    r.drop_search_index()
+    assert r.search_index().search("delta")[0] == Hit(r.digests[0], r.digests[0].items[0])
+
+
+def test_status_says_where_how_many_and_what_is_filtered(tmp_path: Path) -> None:
+    r = Reader(State(tmp_path / "state.json").load())
+    assert r.status(samples=True) == "digest-tui: loading…"
+    r.take(snapshot(complete=False))
+    text = r.status(samples=True)
+    assert "bundled samples — 3 digests, 5 items, 4 unread" in text and "loading 3/3" in text
+    r.take(snapshot(seq=2))
+    r.toggle_filter("unread")
+    assert r.status(samples=False).endswith("— showing 3 (unread only)")
