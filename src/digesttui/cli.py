@@ -10,7 +10,8 @@ import sys
 from collections.abc import Sequence
 
 from digesttui import __version__
-from digesttui.library import Library, Snapshot, file_kind
+from digesttui.files import file_kind
+from digesttui.library import Library, Snapshot
 from digesttui.model import Digest
 from digesttui.resources import resource
 from digesttui.text import safe

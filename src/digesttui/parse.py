@@ -223,7 +223,7 @@ def _make_item(n: int, raw: _Raw) -> Item:
     return Item(n, title or "(no headline)", url, tuple(links), summary, raw.section)
 
 
-def _scan(lines: list[str]) -> tuple[list[_Raw], str]:
+def _scan(lines: list[str]) -> tuple[list[_Raw], str]:  # noqa: C901 (one pass of a line scanner: the item-format issue replaces it with markdown-it rules)
     """Find the items in body lines; also return the first `#` heading (a title, if needed)."""
     numbered_headings = any(
         (h := _heading(line)) and h[0] > 1 and _NUMBERED.fullmatch(h[1]) for line in lines if "#" in line

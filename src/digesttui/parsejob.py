@@ -10,7 +10,7 @@ from __future__ import annotations
 import pickle
 import sys
 
-from digesttui.library import FILE_LIMIT, read_digest
+from digesttui.files import FILE_LIMIT, read_digest
 
 CHUNK = 250
 

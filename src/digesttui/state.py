@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from digesttui.library import atomic_write
+from digesttui.files import atomic_write
 
 FORMAT = 1
 Record = dict[str, Any]

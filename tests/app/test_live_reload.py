@@ -8,7 +8,8 @@ import re
 import shutil
 from pathlib import Path
 
-from digesttui.library import Snapshot, read_digest
+from digesttui.files import read_digest
+from digesttui.library import Snapshot
 from digesttui.model import Digest
 from digesttui.ui.app import DigestApp
 from digesttui.ui.lists import DigestList

@@ -18,7 +18,8 @@ import yaml
 
 from digesttui import fields, parse
 from digesttui.cli import main
-from digesttui.library import Library, read_digest
+from digesttui.files import read_digest
+from digesttui.library import Library
 from digesttui.parse import parse_digest
 from digesttui.state import State
 from digesttui.text import clean, safe

@@ -1,4 +1,4 @@
-"""The digest format, case by case (DESIGN.md, 'The digest format')."""
+"""The digest format, case by case (docs/ARCHITECTURE.md; README.md, "The digest format")."""
 
 from __future__ import annotations
 

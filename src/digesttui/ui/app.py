@@ -20,7 +20,8 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from digesttui.config import Config
-from digesttui.library import Library, Snapshot, release_memory
+from digesttui.files import release_memory
+from digesttui.library import Library, Snapshot
 from digesttui.reader import Reader
 from digesttui.resources import resource
 from digesttui.state import State, state_path
