@@ -7,14 +7,13 @@ are values) and strips terminal control characters from every string it returns.
 from __future__ import annotations
 
 import re
-import string
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
 from digesttui.fields import FRONT_MATTER_LIMIT, date_from_name, load_front_matter, timestamp, to_datetime
+from digesttui.inline import LINK, find_links, is_web, plain
 from digesttui.model import Digest, Item, Link, Problem
 from digesttui.text import clean, safe, shorten
 
@@ -22,22 +21,12 @@ __all__ = ["clean", "parse_digest", "plain"]
 
 
 # --- items ---------------------------------------------------------------------------------------
-# Every pattern here is linear in its input: no pattern can scan the rest of a line again from
-# each of many starting points (a lazy `(.*?)` before a trailing `[ \t]*`, or an opener that looks
-# for a closer that never comes). Where a regex could not say it that way, a function does.
+# Line patterns, each linear in its line (see `inline` for what that takes).
 
-_BRACKETS = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
-_TARGET = r"\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-# No look-behind in front: it would cost these patterns their fast scan for the first character.
-_LINK = re.compile(_BRACKETS + _TARGET)
-_IMAGE = re.compile(r"!" + _BRACKETS + _TARGET)
-_AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")  # no `<` inside: each `<` scans only to the next
-_BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"']+")
 _LIST = re.compile(r"( {0,3})(\d{1,9}[.)]|[-*+])(?:([ \t]+)(.*))?")
 _NUMBERED = re.compile(r"(\d{1,4})(?:[.)][ \t]+|、[ \t]*)(.+)")
 _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*+\1){2,}+[ \t]*+")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-_MARKUP = re.compile(r"[\[*_`~<]")
 
 
 def _heading(line: str) -> tuple[int, str] | None:
@@ -63,116 +52,6 @@ def _strip_anchor(text: str) -> str:
         return text.strip()
     start = text.find("{#", end.rfind("}", 0, len(end) - 1) + 1)
     return text[:start].strip() if start != -1 else text.strip()
-
-
-def _unpair(line: str, mark: str) -> str:
-    """Drop `mark` where it encloses text, left to right (`**bold**` -> `bold`)."""
-    out: list[str] = []
-    at, size = 0, len(mark)
-    while (start := line.find(mark, at)) != -1 and (end := line.find(mark, start + size + 1)) != -1:
-        out += (line[at:start], line[start + size : end])
-        at = end + size
-    out.append(line[at:])
-    return "".join(out)
-
-
-def _word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _star_opens(s: str, i: int) -> bool:
-    return (i == 0 or s[i - 1] != "*") and i + 1 < len(s) and not s[i + 1].isspace() and s[i + 1] != "*"
-
-
-def _star_closes(s: str, i: int) -> bool:
-    return i > 0 and not s[i - 1].isspace() and s[i - 1] != "*" and s[i + 1 : i + 2] != "*"
-
-
-def _under_opens(s: str, i: int) -> bool:
-    return (i == 0 or not _word(s[i - 1])) and i + 1 < len(s) and not s[i + 1].isspace()
-
-
-def _under_closes(s: str, i: int) -> bool:
-    return i > 0 and not s[i - 1].isspace() and not (i + 1 < len(s) and _word(s[i + 1]))
-
-
-def _unsingle(line: str, mark: str, opens: Callable[[str, int], bool], closes: Callable[[str, int], bool]) -> str:
-    """Drop single `*` / `_` emphasis marks by CommonMark's flanking rules, in one pass."""
-    where = [i for i, ch in enumerate(line) if ch == mark] if mark in line else []
-    openers = [i for i in where if opens(line, i)]
-    closers = [i for i in where if closes(line, i)]
-    drop: list[int] = []
-    c = 0
-    for o in openers:
-        if drop and o <= drop[-1]:
-            continue
-        while c < len(closers) and closers[c] < o + 2:
-            c += 1
-        if c == len(closers):
-            break
-        drop += (o, closers[c])
-    if not drop:
-        return line
-    gone = set(drop)
-    return "".join(ch for i, ch in enumerate(line) if i not in gone)
-
-
-def _unemphasize(line: str) -> str:
-    for _ in range(2):
-        for mark in ("**", "__", "~~", "`"):
-            if mark in line:
-                line = _unpair(line, mark)
-    line = _unsingle(line, "*", _star_opens, _star_closes)
-    return _unsingle(line, "_", _under_opens, _under_closes)
-
-
-def plain(markdown: str) -> str:
-    """Inline Markdown to plain text: links to their text, emphasis and code marks dropped."""
-    if not _MARKUP.search(markdown):
-        return " ".join(markdown.split())
-    text = _IMAGE.sub(lambda m: m[1], markdown)
-    text = _LINK.sub(lambda m: m[1], text)
-    text = _AUTOLINK.sub(lambda m: m[1], text)
-    return " ".join(" ".join(_unemphasize(line) for line in text.split("\n")).split())
-
-
-_NOT_BARE = frozenset("(<[/=_") | frozenset(string.ascii_letters + string.digits)
-
-
-def _links(*parts: str) -> list[Link]:
-    """Every link in the parts, in order, once each."""
-    found: list[tuple[int, Link]] = []
-    offset = 0
-    for part in parts:
-        found.extend(_links_in(part, offset))
-        offset += len(part) + 1
-    seen: set[str] = set()
-    links = []
-    for _, link in sorted(found, key=lambda pair: pair[0]):
-        if link.url not in seen:
-            seen.add(link.url)
-            links.append(link)
-    return links
-
-
-def _links_in(markdown: str, offset: int) -> list[tuple[int, Link]]:
-    found: list[tuple[int, Link]] = []
-    if "](" in markdown:
-        for m in _LINK.finditer(markdown):
-            if m.start() == 0 or markdown[m.start() - 1] != "!":  # else an image, not a link
-                found.append((offset + m.start(), Link(plain(m[1]) or m[2], m[2])))
-    if "://" in markdown:
-        for m in _AUTOLINK.finditer(markdown):
-            found.append((offset + m.start(), Link(m[1], m[1])))
-        for m in _BARE_URL.finditer(markdown):
-            if markdown[m.start() - 1 : m.start()] not in _NOT_BARE:  # inside a link or a word
-                url = m[0].rstrip(".,;:!?。，；：！？、）》」")
-                found.append((offset + m.start(), Link(url, url)))
-    return found
-
-
-def _is_web(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://"))
 
 
 @dataclass
@@ -207,7 +86,7 @@ def _make_item(n: int, raw: _Raw) -> Item:
         head = bold[2].strip()
     summary = _dedent(raw.body)
     url: str | None = None
-    lead = _LINK.match(head)
+    lead = LINK.match(head)
     if lead:
         title, url = plain(lead[1]), lead[2]
         rest = head[lead.end() :].strip()
@@ -215,11 +94,11 @@ def _make_item(n: int, raw: _Raw) -> Item:
             summary = f"{rest}\n\n{summary}" if summary else rest
     else:
         title = plain(head)
-    links = _links(head, summary)
+    links = find_links(head, summary)
     if lead and url and links and links[0] == (title, url):
         links[0] = Link(title, url)  # share the strings: 80,000 items hold a copy less
     if url is None:
-        url = next((link.url for link in links if _is_web(link.url)), None)
+        url = next((link.url for link in links if is_web(link.url)), None)
     return Item(n, title or "(no headline)", url, tuple(links), summary, raw.section)
 
 
@@ -312,7 +191,7 @@ def _drop_tables_of_contents(raws: list[_Raw]) -> list[_Raw]:
     toc_groups = set()
     for group, lines in texts.items():
         text = "\n".join(lines)
-        urls = [link.url for link in _links(text)] if "](#" in text else []
+        urls = [link.url for link in find_links(text)] if "](#" in text else []
         if urls and all(url.startswith("#") for url in urls):
             toc_groups.add(group)
     return [raw for raw in raws if raw.group not in toc_groups]

@@ -9,7 +9,41 @@ from functools import partial
 from textual.app import App
 
 from digesttui import links
+from digesttui.model import Item
 from digesttui.text import shorten
+
+
+def source_link(app: App[None], item: Item | None) -> str | None:
+    """The item's source link, else None with the reason told."""
+    if item is None:
+        app.notify("No item is selected.", severity="warning")
+    elif not item.url:
+        app.notify("This item has no source link.", severity="warning")
+    return item.url if item else None
+
+
+def copy_item(app: App[None], item: Item | None) -> None:
+    from digesttui.render import item_as_markdown
+
+    if item is not None:
+        copy_text(app, item_as_markdown(item), "the item as Markdown")
+
+
+def pick_link(app: App[None], item: Item | None, verb: str, browser: str | None) -> None:
+    """Choose one of the item's links to open or copy (`O` / `C`)."""
+    from digesttui.ui.screens import LinkPicker
+
+    if item is None or not item.links:
+        app.notify("This item has no links.", severity="warning")
+        return
+
+    def chosen(url: str | None) -> None:
+        if url is not None and verb == "open":
+            open_url(app, url, browser)
+        elif url is not None:
+            copy_text(app, url, "the link")
+
+    app.push_screen(LinkPicker(item.links, verb), chosen)
 
 
 def open_url(app: App[None], url: str, browser: str | None) -> None:
