@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import itertools
 import os
 import pty
@@ -30,6 +31,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import write_corpus  # noqa: E402
+
+from digesttui.cli import collector_tuned  # noqa: E402
 
 FLOOR_APP = (
     "from textual.app import App\n"
@@ -191,6 +194,18 @@ def _keys_to_screen(term: Pty, folder: Path) -> dict[str, float]:
     return figures
 
 
+@contextlib.contextmanager
+def tuned() -> Any:
+    """A load as the program's entry point runs it (see `digesttui.cli.collector_tuned`)."""
+    hooks = collector_tuned()
+    hooks["on_painted"]()
+    try:
+        yield
+    finally:
+        hooks["on_loaded"]()
+        gc.unfreeze()
+
+
 def library_load(folder: Path, runs: int) -> dict[str, float]:
     from digesttui.library import Library
 
@@ -198,12 +213,15 @@ def library_load(folder: Path, runs: int) -> dict[str, float]:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as cache:
             start = time.perf_counter()
-            library = Library([str(folder)], cache)
-            library.load()
+            with tuned():
+                library = Library([str(folder)], cache)
+                library.load()
             cold.append(time.perf_counter() - start)
             library.save()
+            library.flush()
             start = time.perf_counter()
-            Library([str(folder)], cache).load()
+            with tuned():
+                Library([str(folder)], cache).load()
             warm.append(time.perf_counter() - start)
     return {"parse_cold": statistics.median(cold), "parse_warm": statistics.median(warm)}
 
@@ -229,10 +247,12 @@ async def in_app(folder: Path, runs: int) -> dict[str, float]:
     figures: dict[str, list[float]] = {"load_stall": []}
     for _ in range(runs - 1):
         with tempfile.TemporaryDirectory() as cache:
-            async with DigestApp([str(folder)], cache_dir=cache).run_test(size=(150, 40)) as pilot:
+            app = DigestApp([str(folder)], cache_dir=cache, **collector_tuned())
+            async with app.run_test(size=(150, 40)) as pilot:
                 figures["load_stall"].append(await _cold_load(pilot))
+            gc.unfreeze()
     with tempfile.TemporaryDirectory() as cache:
-        app = DigestApp([str(folder)], cache_dir=cache)
+        app = DigestApp([str(folder)], cache_dir=cache, **collector_tuned())
         async with app.run_test(size=(150, 40)) as pilot:
             figures["load_stall"].append(await _cold_load(pilot))
             await pilot.pause(1.0)

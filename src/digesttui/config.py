@@ -31,6 +31,14 @@ class Config:
     mark_read_delay: float = 1.0
     max_file_mb: float = 16
     keys: dict[str, str] = field(default_factory=dict)
+    path: str = ""
+    key_lines: dict[str, int] = field(default_factory=dict)
+    """The line of the file where each `[keys]` entry is."""
+
+    def where(self, key_id: str) -> str:
+        """`file:line` of a `[keys]` entry, for a message."""
+        line = self.key_lines.get(key_id)
+        return f"{self.path}:{line}" if line else self.path or "config"
 
     @property
     def file_limit(self) -> int:
@@ -101,6 +109,8 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
         mark_read=mark_read,
         mark_read_delay=min(3600.0, max(0.0, float(take("mark_read_delay", (int, float), 1.0)))),
         max_file_mb=float(max_file_mb),
+        path=str(path),
+        key_lines=_key_lines(text, keys),
         keys=dict(keys),
     )
     message = f"{path}: {'; '.join(problems)}; using the defaults for those" if problems else None
@@ -111,3 +121,13 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     names = {list: "a list", str: "a string", dict: "a table", int: "a number", float: "a number"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
+
+
+def _key_lines(text: str, keys: dict[str, str]) -> dict[str, int]:
+    """Where each `[keys]` entry is written: its line number."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        name = line.split("=", 1)[0].strip().strip('"').strip("'")
+        if name in keys and "=" in line:
+            lines.setdefault(name, number)
+    return lines

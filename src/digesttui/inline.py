@@ -54,7 +54,11 @@ def _under_closes(s: str, i: int) -> bool:
 
 def _unsingle(line: str, mark: str, opens: Callable[[str, int], bool], closes: Callable[[str, int], bool]) -> str:
     """Drop single `*` / `_` emphasis marks by CommonMark's flanking rules, in one pass."""
-    where = [i for i, ch in enumerate(line) if ch == mark] if mark in line else []
+    where: list[int] = []
+    at = line.find(mark)
+    while at != -1:  # the marks only: a walk over every character would cost search's index
+        where.append(at)
+        at = line.find(mark, at + 1)
     openers = [i for i in where if opens(line, i)]
     closers = [i for i in where if closes(line, i)]
     drop: list[int] = []
@@ -69,8 +73,7 @@ def _unsingle(line: str, mark: str, opens: Callable[[str, int], bool], closes: C
         drop += (o, closers[c])
     if not drop:
         return line
-    gone = set(drop)
-    return "".join(ch for i, ch in enumerate(line) if i not in gone)
+    return "".join(line[a + 1 : b] for a, b in zip([-1, *drop], [*drop, len(line)], strict=True))
 
 
 def _unemphasize(line: str) -> str:

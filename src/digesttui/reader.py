@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,8 +47,8 @@ class Reader:
         self.only_unread = False
         self.only_starred = False
         self.category: str | None = None
-        self.highlight = ""
-        """A search's query, highlighted until another digest is selected."""
+        self.highlight: tuple[str, ...] = ()
+        """A search's words, highlighted until another digest is selected."""
         self.unread_total = 0
         self._unread: dict[str, int] = {}
         self._new: set[str] = set()
@@ -57,6 +57,9 @@ class Reader:
         reader moves it or goes to the items or the detail."""
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
+        self._undo: list[list[str]] = []
+        """The items each mark-read action of this session marked (newest last), for undo."""
+        self.last_query = ""
 
     # --- the library ------------------------------------------------------------------------------
 
@@ -118,11 +121,19 @@ class Reader:
         return min(self.digest_index, max(0, len(digests) - 1))
 
     def toggle_filter(self, which: str) -> None:
-        """`starred` (only starred items) or `unread` (only digests with unread items)."""
+        """`starred` (only starred items) or `unread` (only unread items, and the digests that
+        have some; remembered). Applied now and when the library changes, not as items are read:
+        nothing vanishes from under the cursor."""
         if which == "starred":
             self.only_starred = not self.only_starred
         else:
             self.only_unread = not self.only_unread
+            self.state.set("unread_only", self.only_unread)
+        self.refilter()
+
+    def settings_loaded(self) -> None:
+        """The state file has been read: take its settings."""
+        self.only_unread = bool(self.state.settings["unread_only"][0])
         self.refilter()
 
     def set_category(self, category: str | None) -> None:
@@ -142,9 +153,12 @@ class Reader:
 
     # --- selection --------------------------------------------------------------------------------
 
-    def select_digest(self, index: int, keep: bool = False, item_index: int | None = None) -> None:
-        """Select a digest among those shown (with `keep`: its item stays selected if it is still
-        there) and one of its items."""
+    def select_digest(
+        self, index: int, keep: bool = False, item_index: int | None = None, item: Item | None = None
+    ) -> None:
+        """Select a digest among those shown and one of its items: `item`, else the one at
+        `item_index` among those shown, else (with `keep`) the one selected before if it is
+        still there, else the first."""
         digest = self.digests[index] if 0 <= index < len(self.digests) else None
         previous, previous_item = self.digest, self.item
         self.digest, self.digest_index = digest, max(0, index if digest else 0)
@@ -154,15 +168,21 @@ class Reader:
             return
         self._new.discard(digest.path)
         if previous is not None and previous.path != digest.path:
-            self.highlight = ""  # a search's highlight belongs to the digest it opened
-        items = digest.items
-        if self.only_starred:
-            items = tuple(i for i in items if self.is_starred(digest, i))
-        self.items = items
+            self.highlight = ()  # a search's highlight belongs to the digest it opened
+        shown = self._shows_item
+        self.items = items = tuple(i for i in digest.items if shown(digest, i))
         cursor = item_index or 0
-        if item_index is None and keep and previous is not None and previous.path == digest.path and previous_item:
+        if item is not None and item in items:
+            cursor = items.index(item)
+        elif item_index is None and keep and previous is not None and previous.path == digest.path and previous_item:
             cursor = _same_item(items, previous_item)
         self.select_item(cursor)
+
+    def _shows_item(self, digest: Digest, item: Item) -> bool:
+        """Whether the filters let an item through."""
+        if self.only_starred and not self.is_starred(digest, item):
+            return False
+        return not (self.only_unread and self.state.is_read(digest.item_id(item)))
 
     def select_item(self, index: int) -> None:
         self.item = self.items[index] if self.digest and 0 <= index < len(self.items) else None
@@ -171,34 +191,46 @@ class Reader:
     def move_digest(self, index: int) -> None:
         """The reader moved the digest cursor."""
         self.follow_newest = False
-        self.select_digest(index)
+        self.select_digest(max(0, min(index, len(self.digests) - 1)))
 
     def go_to(self, digest_index: int, item_index: int) -> None:
         self.follow_newest = False
         self.select_digest(digest_index, item_index=item_index)
 
-    def go_to_digest(self, path: str, item_index: int = 0) -> bool:
-        """Select a digest and one of its items (an index into the items on display), clearing
-        the filters that hide the digest; whether it was found."""
-        if not any(d.path == path for d in self.digests):
-            self.only_unread = self.only_starred = False
+    def go_to_digest(self, path: str, item: Item | None = None) -> bool:
+        """Select a digest and one of its items, clearing the filters that hide them; whether
+        the digest was found."""
+        if not any(d.path == path for d in self.digests) or (item is not None and item not in self.items_of(path)):
+            self.only_starred = False
             self.category = None
+            if self.only_unread:
+                self.only_unread = False
+                self.state.set("unread_only", False)
             self.refilter()
         for index, digest in enumerate(self.digests):
             if digest.path == path:
-                self.go_to(index, item_index)
+                self.follow_newest = False
+                self.select_digest(index, item=item)
                 return True
         return False
+
+    def items_of(self, path: str) -> tuple[Item, ...]:
+        """The items the filters let through of a digest shown, else ()."""
+        digest = next((d for d in self.digests if d.path == path), None)
+        return tuple(i for i in digest.items if self._shows_item(digest, i)) if digest else ()
 
     def next_unread(self, step: int) -> str | None:
         """Go to the next (1) or previous (-1) unread item, going round from the end of the list to
         the other end if need be: "" when found, the notice to give when it went round, None when
         nothing shown is unread."""
-        keep = self.is_starred if self.only_starred else None
         read = self.state.read_ids()
-        for d, shown, index, wrapped in _positions(self.digests, (self.digest_index, self.item_index), step, keep):
-            if self.digests[d].item_ids[index] not in read:
-                self.go_to(d, shown)
+        start = (self.digest_index, self.digest.items.index(self.item) if self.digest and self.item else -1)
+        for d, index, wrapped in _positions(self.digests, start, step):
+            digest = self.digests[d]
+            item = digest.items[index]
+            if digest.item_ids[index] not in read and (not self.only_starred or self.is_starred(digest, item)):
+                self.follow_newest = False
+                self.select_digest(d, item=item)
                 return ("Wrapped to the newest." if step > 0 else "Wrapped to the oldest.") if wrapped else ""
         return None
 
@@ -224,11 +256,25 @@ class Reader:
         return None if self.state.is_read(item_id) else item_id
 
     def mark(self, item_ids: list[str], read: bool = True) -> bool:
-        """Mark items read or unread; whether anything changed (the counts follow)."""
-        changed = self.state.set_read(item_ids, read)
-        if changed:
-            self.count_unread()
-        return changed
+        """Mark items read or unread; whether anything changed (the counts follow). Marking read
+        is one action for `undo`."""
+        changed = [i for i in dict.fromkeys(item_ids) if self.state.is_read(i) != read]
+        if not changed:
+            return False
+        self.state.set_read(changed, read)
+        if read:
+            self._undo.append(changed)
+        self.count_unread()
+        return True
+
+    def undo(self) -> str:
+        """Undo the last mark-read action of this session; what to tell."""
+        if not self._undo:
+            return "Nothing to undo."
+        ids = self._undo.pop()
+        self.state.set_read(ids, False)
+        self.count_unread()
+        return f"Marked {len(ids):,} item{'s' * (len(ids) != 1)} unread again."
 
     def toggle_read(self) -> bool:
         if self.digest is None or self.item is None:
@@ -242,6 +288,18 @@ class Reader:
             return None
         self.mark(list(self.digest.item_ids), True)
         return f"Marked {self.digest.title} read."
+
+    def unread_shown(self) -> tuple[int, int]:
+        """Unread items in the digests shown (a story in two digests once), and those digests."""
+        read = self.state.read_ids()
+        ids = {i for d in self.digests for i in d.item_ids if i not in read}
+        return len(ids), sum(1 for d in self.digests if not read.issuperset(d.item_ids))
+
+    def mark_shown_read(self) -> str:
+        """Mark every item of the digests shown read (`A`); what to tell."""
+        count, digests = self.unread_shown()
+        self.mark([i for d in self.digests for i in d.item_ids])
+        return f"Marked {count:,} item{'s' * (count != 1)} in {digests:,} digest{'s' * (digests != 1)} read."
 
     def toggle_star(self) -> str | None:
         """Star or unstar the selected item; what to tell."""
@@ -272,14 +330,37 @@ class Reader:
         self._index = None
 
     def open_hit(self, query: str, hit: Hit) -> None:
-        """Show a search hit among all its digest's items, its query highlighted."""
-        from digesttui.search import as_shown
+        """Show a search hit (the filters that hide it go), its query highlighted."""
+        from digesttui.search import highlight_of
 
+        self.go_to_digest(hit.digest.path, hit.item)
+        self.highlight = highlight_of(query)
+        self.last_query = query
+
+    # --- what an empty pane says ------------------------------------------------------------------
+
+    def empty_digests(self) -> str:
+        snap = self.snapshot
+        if snap is None or (not snap.digests and not snap.complete):
+            return "Loading…"
+        if snap.missing_roots and not snap.digests:
+            return f"Waiting for {', '.join(map(safe, snap.missing_roots))} to appear."
+        if not snap.digests:
+            return "No digests here yet (*.md, *.markdown): they show up as they are written."
+        keys = [key for key, on in (("u", self.only_unread), ("S", self.only_starred), ("f", self.category)) if on]
+        what = "nothing unread" if self.only_unread and len(keys) == 1 else "nothing matches the filters"
+        if self.only_starred and len(keys) == 1:
+            what = "no starred items (s stars one)"
+        return f"{what.capitalize()}: {' / '.join(keys)} to show all."
+
+    def empty_items(self) -> str:
+        if self.digest is None:
+            return ""
+        if not self.digest.items:
+            return "No items in this digest: its problems are in the detail pane."
         if self.only_starred:
-            self.only_starred = False
-            self.refilter()
-        self.go_to_digest(hit.digest.path, hit.digest.items.index(hit.item))
-        self.highlight = as_shown(query)
+            return "No starred items here: S shows all."
+        return "Nothing unread here: u shows read items too."
 
     # --- the header -------------------------------------------------------------------------------
 
@@ -321,25 +402,19 @@ def _same_item(items: tuple[Item, ...], old: Item) -> int:
     return max(0, min(old.n - 1, len(items) - 1))
 
 
-def _positions(
-    digests: tuple[Digest, ...],
-    start: tuple[int, int],
-    step: int,
-    keep: Callable[[Digest, Item], bool] | None = None,
-) -> Iterator[tuple[int, int, int, bool]]:
-    """Every item position after `start` (`step` 1) or before it (-1), in display order, then from
-    the other end of the list round to `start`: (digest, index among the items shown, index in
-    the digest, whether it went round). Items shown are those `keep` lets through."""
+def _positions(digests: tuple[Digest, ...], start: tuple[int, int], step: int) -> Iterator[tuple[int, int, bool]]:
+    """Every item after `start` (`step` 1) or before it (-1) in list order, then from the other
+    end of the list round to `start`: (digest, item index in the digest, whether it went round).
+    `start` is (digest, item index in the digest); an item index of -1 is before the first."""
     first, cursor = start
     count = len(digests)
     for k in range(count + 1 if count else 0):
         at = first + k * step
         d = at % count
-        shown = [i for i, item in enumerate(digests[d].items) if keep is None or keep(digests[d], item)]
-        pairs = list(enumerate(shown)) if step > 0 else list(enumerate(shown))[::-1]
+        indexes = list(range(len(digests[d].items)))[::step]
         if k == 0:
-            pairs = [p for p in pairs if (p[0] - cursor) * step > 0]
+            indexes = [i for i in indexes if (i - cursor) * step > 0]
         elif k == count:
-            pairs = [p for p in pairs if (p[0] - cursor) * step <= 0]
+            indexes = [i for i in indexes if (i - cursor) * step <= 0]
         wrapped = not 0 <= at < count
-        yield from ((d, position, index, wrapped) for position, index in pairs)
+        yield from ((d, i, wrapped) for i in indexes)

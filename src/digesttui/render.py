@@ -15,8 +15,14 @@ def escape(text: str) -> str:
 
 
 def headline(item: Item) -> str:
-    title = escape(item.title)
-    return f"[{title}](<{item.url}>)" if item.url else title
+    return markdown_link(item.title, item.url) if item.url else escape(item.title)
+
+
+def markdown_link(text: str, url: str) -> str:
+    """`[text](url)`: the URL in angle brackets only when it needs them (spaces, parentheses,
+    angle brackets), so that it pastes into every Markdown reader."""
+    target = f"<{url.replace('<', '%3C').replace('>', '%3E')}>" if any(c in url for c in " ()<>") else url
+    return f"[{escape(text)}]({target})"
 
 
 def item_markdown(digest: Digest, item: Item) -> str:

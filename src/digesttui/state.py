@@ -1,4 +1,5 @@
-"""What the reader has read and starred, and the chosen theme. Pure Python, no Textual.
+"""What the reader has read and starred, and its settings (the theme, unread only). Pure Python,
+no Textual.
 
 Kept in a JSON file in the platform state dir. Every mark carries the time it was made, and a
 save merges with what is on disk (newest mark wins, field by field) under a file lock: two
@@ -20,6 +21,8 @@ from typing import Any
 from digesttui.files import atomic_write
 
 FORMAT = 1
+SETTINGS: dict[str, tuple[type, Any]] = {"theme": (str, None), "unread_only": (bool, False)}
+"""Settings kept with the marks (the newest choice wins when two readers merge): type, default."""
 Record = dict[str, Any]
 """One item's marks: {"r": [read, when], "s": [starred, when], "i": {what to export}}."""
 
@@ -36,7 +39,8 @@ class State:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.items: dict[str, Record] = {}
-        self.theme: list[Any] = [None, 0.0]
+        self.settings: dict[str, list[Any]] = _default_settings()
+        """Each setting as `[value, when chosen]`."""
         self.warning: str | None = None
         self._lock = threading.Lock()
         self.changes = 0
@@ -52,14 +56,14 @@ class State:
         data, warning = self._read()
         self.warning = warning
         with self._lock:
-            self.items, self.theme = data["items"], data["theme"]
+            self.items, self.settings = data["items"], data["settings"]
             self.changes += 1
         return self
 
     def _read(self) -> tuple[dict[str, Any], str | None]:
         import json
 
-        empty: dict[str, Any] = {"items": {}, "theme": [None, 0.0]}
+        empty: dict[str, Any] = {"items": {}, "settings": _default_settings()}
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -87,12 +91,12 @@ class State:
             disk, _ = self._read()
             with self._lock:
                 merged = _merge(disk["items"], self.items)
-                theme = max(disk["theme"], self.theme, key=lambda t: t[1] or 0.0)
-                self.items, self.theme = merged, theme
+                settings = {k: max(disk["settings"][k], self.settings[k], key=lambda s: s[1]) for k in SETTINGS}
+                self.items, self.settings = merged, settings
                 self.changes += 1  # another reader's marks may have come in
                 version = self.changes
                 blob = json.dumps(
-                    {"format": FORMAT, "theme": theme, "items": merged}, ensure_ascii=False, separators=(",", ":")
+                    {"format": FORMAT, **settings, "items": merged}, ensure_ascii=False, separators=(",", ":")
                 ).encode()
             atomic_write(str(self.path), blob)
             with self._lock:
@@ -162,11 +166,23 @@ class State:
         found = [(r["s"][1], item_id, r.get("i", {})) for item_id, r in self.items.items() if self.is_starred(item_id)]
         return [(item_id, info) for _, item_id, info in sorted(found, reverse=True)]
 
+    @property
+    def theme(self) -> list[Any]:
+        return self.settings["theme"]
+
     def set_theme(self, name: str) -> None:
+        self.set("theme", name)
+
+    def set(self, name: str, value: object) -> None:
+        """Change a setting (one of `SETTINGS`)."""
         with self._lock:
-            self.theme = [name, time.time()]
+            self.settings[name] = [value, time.time()]
             self.changes += 1
             self.unsaved = True
+
+
+def _default_settings() -> dict[str, list[Any]]:
+    return {name: [default, 0.0] for name, (_, default) in SETTINGS.items()}
 
 
 def _validated(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], str | None]:
@@ -178,13 +194,16 @@ def _validated(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], str | 
         dropped += bad
         if kept:
             items[item_id] = kept
-    theme = data.get("theme", [None, 0.0])
     problems = [f"{dropped} mark{'s' * (dropped != 1)} of the wrong shape"] if dropped else []
-    if not _mark(theme, str):
-        problems.append("the theme")
-        theme = [None, 0.0]
+    settings: dict[str, list[Any]] = {}
+    for name, (kind, default) in SETTINGS.items():
+        value = data.get(name, [default, 0.0])
+        if not _mark(value, kind):
+            problems.append(f"the {name.replace('_', ' ')}")
+            value = [default, 0.0]
+        settings[name] = value
     warning = f"Left out of {path}: {' and '.join(problems)} (damaged, or from another program)." if problems else None
-    return {"items": items, "theme": theme}, warning
+    return {"items": items, "settings": settings}, warning
 
 
 def _mark(value: object, kind: type) -> bool:

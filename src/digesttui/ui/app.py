@@ -7,7 +7,9 @@ Longer than our ~400 lines on purpose: it is the key bindings and one short meth
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -64,10 +66,14 @@ class DigestApp(App[None]):
         Binding("slash", "search", "Search", id="search"),
         Binding("n", "next_unread(1)", "Next unread", id="unread.next"),
         Binding("N", "next_unread(-1)", "Previous unread", show=False, id="unread.previous"),
+        Binding("J", "next_digest(1)", "Next digest", show=False, id="digest.next"),
+        Binding("K", "next_digest(-1)", "Previous digest", show=False, id="digest.previous"),
         Binding("h,left", "pane(-1)", "Pane left", show=False, id="pane.left"),
         Binding("l,right", "pane(1)", "Pane right", show=False, id="pane.right"),
-        Binding("enter", "pane(1)", "Open", show=False, id="pane.enter"),
-        Binding("space,pagedown", "page_detail(1)", "Page down", show=False, id="detail.page_down"),
+        Binding("enter", "open", "Open", show=False, id="pane.enter"),
+        Binding(
+            "space,pagedown", "page_detail(1)", "Page down (at the end: next unread)", show=False, id="detail.page_down"
+        ),
         Binding("b,pageup", "page_detail(-1)", "Page up", show=False, id="detail.page_up"),
         Binding("o", "open_link", "Open link", id="link.open"),
         Binding("c,y", "copy_link", "Copy link", id="link.copy"),
@@ -76,9 +82,11 @@ class DigestApp(App[None]):
         Binding("Y", "copy_item", "Copy item as Markdown", show=False, id="item.copy"),
         Binding("m", "toggle_read", "Mark read / unread", show=False, id="item.toggle_read"),
         Binding("M", "mark_digest_read", "Mark the digest read", show=False, id="digest.mark_read"),
+        Binding("A", "mark_all_read", "Mark everything shown read", show=False, id="all.mark_read"),
+        Binding("ctrl+z", "undo", "Undo the last mark read", show=False, id="undo"),
         Binding("s", "toggle_star", "Star / unstar", show=False, id="item.star"),
         Binding("S", "toggle_filter('starred')", "Only starred items", show=False, id="filter.starred"),
-        Binding("u", "toggle_filter('unread')", "Only digests with unread", show=False, id="filter.unread"),
+        Binding("u", "toggle_filter('unread')", "Only unread items (again: all)", show=False, id="filter.unread"),
         Binding("f", "pick_category", "Filter by category or tag", show=False, id="filter.category"),
         Binding("r", "reload", "Reload", id="reload"),
     ]
@@ -116,13 +124,16 @@ class DigestApp(App[None]):
         self.state = state or State(state_path())
         self.reader = Reader(self.state)
         self.on_painted, self.on_loaded = on_painted, on_loaded
-        """The entry point's hooks: after the first frame, after the first full load."""
+        """The entry point's hooks: after the first frame, after the library's first full load."""
         self._read_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._stop = threading.Event()
         """Set when the app closes: a load in progress stops."""
         self._watch_stop = threading.Event()
         """Set to stop the watcher that runs now (the app closes, or `r` starts another)."""
+        self._last_notice: tuple[str, str, float] = ("", "", 0.0)
+        self.keys_in_effect: dict[str, str] = {}
+        """The config's `[keys]` remaps that apply (binding id -> keys)."""
         self.exit_notices: list[str] = []
         """What to tell on the terminal once the screen is given back (a save that failed)."""
 
@@ -138,7 +149,11 @@ class DigestApp(App[None]):
         self.query_one(DigestList).focus()
         self.call_after_refresh(self._after_first_frame)
         if self.config.keys:
-            self.set_keymap(self.config.keys)
+            keymap, bad = keymap_problems(self.config.keys)
+            self.set_keymap(keymap)
+            self.keys_in_effect = keymap
+            for binding_id, why in bad:
+                self.notify(f"{self.config.where(binding_id)}: {why}; that key is left as it was", title="Config")
         self._apply_theme(self.config.theme)
         if self.config_problem:
             self.notify(self.config_problem, title="Config", severity="warning", timeout=15)
@@ -163,8 +178,15 @@ class DigestApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Every notification, whatever it quotes (a headline, a path, a link, the config), shows
-        its text as written: never as markup, never with control characters, never 1 MB long."""
-        super().notify(shorten(safe(message), 600), title=safe(title), severity=severity, timeout=timeout, markup=False)
+        its text as written: never as markup, never with control characters, never 1 MB long. The
+        same notification again while it is on screen is not stacked under itself."""
+        text, title = shorten(safe(message), 600), safe(title)
+        seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        now = time.monotonic()
+        if self._last_notice[:2] == (text, title) and now < self._last_notice[2]:
+            return
+        self._last_notice = (text, title, now + seconds)
+        super().notify(text, title=title, severity=severity, timeout=seconds, markup=False)
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         self.stop_workers()
@@ -191,14 +213,17 @@ class DigestApp(App[None]):
         self.post_message(self.LibraryChanged(snapshot))
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
-    def load_library(self) -> None:
+    def load_library(self, reloading: bool = False) -> None:
         try:
             if not self.reader.loaded:
                 self.state.load()
                 self.call_from_thread(self._state_loaded)
-            self._publish(self.library.load(progress=self._publish, stop=self._stop))
+            snapshot = self.library.load(progress=self._publish, stop=self._stop)
+            self._publish(snapshot)
             if self._stop.is_set():
                 return
+            if reloading:
+                self.notify(f"Reloaded: {len(snapshot.digests):,} digests.", timeout=3)
             self.library.save()
         except Exception as exc:  # a bug: said, never a reader left on "loading…" in silence
             self.notify(f"Loading the digests failed: {type(exc).__name__}: {exc}", severity="error", timeout=30)
@@ -225,6 +250,8 @@ class DigestApp(App[None]):
         if self.state.warning:
             self.notify(self.state.warning, title="Read marks", severity="warning", timeout=20)
         self._apply_theme(self.state.theme[0])
+        self.reader.settings_loaded()
+        self._show_digests()
         self._marks_changed(save=False)
 
     @work(thread=True, group="state", exit_on_error=False)
@@ -240,7 +267,7 @@ class DigestApp(App[None]):
     def action_reload(self) -> None:
         self.notify("Reloading…", timeout=1)
         self._watch_stop.set()  # the reload starts a watcher of its own when it is done
-        self.load_library()
+        self.load_library(reloading=True)
 
     def on_digest_app_library_changed(self, message: LibraryChanged) -> None:
         arrival = self.reader.take(message.snapshot)
@@ -259,13 +286,13 @@ class DigestApp(App[None]):
 
     def _show_digests(self) -> None:
         """The digest list, and the rest (after a change of snapshot or filter)."""
-        self.query_one(DigestList).show(self.reader.digests, self.reader.digest_index)
+        self.query_one(DigestList).show(self.reader.digests, self.reader.digest_index, self.reader.empty_digests())
         self._show_items()
         self._show_header()
 
     def _show_items(self) -> None:
         reader = self.reader
-        self.query_one(ItemList).show(reader.digest, reader.items, reader.item_index)
+        self.query_one(ItemList).show(reader.digest, reader.items, reader.item_index, reader.empty_items())
         self._show_item()
 
     def _show_item(self) -> None:
@@ -285,19 +312,20 @@ class DigestApp(App[None]):
         self.reader.select_item(index)
         self._show_item()
 
-    def _go_to(self, digest_index: int, item_index: int) -> None:
-        self.reader.go_to(digest_index, item_index)
-        self.query_one(DigestList).jump(self.reader.digest_index)
-        self._show_items()
-
-    def go_to_digest(self, path: str, item_index: int = 0) -> None:
-        """Select a digest and one of its items, clearing the filters that hide it."""
-        if self.reader.go_to_digest(path, item_index):
+    def go_to_digest(self, path: str) -> None:
+        """Select a digest, clearing the filters that hide it."""
+        if self.reader.go_to_digest(path):
             self._show_digests()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if not isinstance(event.widget, DigestList):
             self.reader.follow_newest = False  # reading the items or the detail: the digest stays put
+        self._start_read_timer()  # into the items or the detail: the item is open
+
+    def _reading(self) -> bool:
+        """Whether the selected item is open: the focus is on the items or the detail."""
+        focused = self.focused
+        return focused is not None and any(isinstance(w, ItemList | DetailPane) for w in (focused, *focused.ancestors))
 
     # --- moving around ---
 
@@ -307,17 +335,32 @@ class DigestApp(App[None]):
         current = next((i for i, p in enumerate(panes) if focused is p or (focused and p in focused.ancestors)), 0)
         panes[max(0, min(current + step, len(panes) - 1))].focus()
 
+    def action_open(self) -> None:
+        """Enter: one pane to the right; on an item, that opens it (it counts as read now)."""
+        if isinstance(self.focused, ItemList) and self.config.mark_read != "manual":
+            self._mark([item_id] if (item_id := self.reader.unread_item()) else [])
+        self.action_pane(1)
+
     def action_page_detail(self, direction: int) -> None:
+        """A page of the detail; Space at its end goes on to the next unread item (mutt)."""
         detail = self.query_one(DetailPane)
-        if direction > 0:
+        if direction > 0 and detail.scroll_y >= detail.max_scroll_y and detail.settled:
+            self.action_next_unread(1)
+        elif direction > 0:
             detail.scroll_page_down(animate=False)
         else:
             detail.scroll_page_up(animate=False)
 
+    def action_next_digest(self, step: int) -> None:
+        """J / K from any pane; the focus stays where it is."""
+        self.reader.move_digest(self.reader.digest_index + step)
+        self.query_one(DigestList).jump(self.reader.digest_index)
+        self._show_items()
+
     def action_help(self) -> None:
         from digesttui.ui.screens import HelpScreen
 
-        self.push_screen(HelpScreen(all_bindings()))
+        self.push_screen(HelpScreen(all_bindings(self.keys_in_effect)))
 
     # --- marks, filters and search ---
 
@@ -337,8 +380,8 @@ class DigestApp(App[None]):
             self._read_timer.stop()
             self._read_timer = None
         item_id, policy = self.reader.unread_item(), self.config.mark_read
-        if item_id is None or policy == "manual":
-            return
+        if item_id is None or policy == "manual" or not self._reading():
+            return  # skimming the digests marks nothing: an item is read once it is open
         if policy == "immediately":
             self._mark([item_id])
         else:
@@ -357,6 +400,25 @@ class DigestApp(App[None]):
         self._show_items()
         if went:
             self.notify(went, timeout=3)
+
+    def action_undo(self) -> None:
+        self.notify(self.reader.undo(), timeout=3)
+        self._marks_changed()
+
+    def action_mark_all_read(self) -> None:
+        from digesttui.ui.screens import Confirm
+
+        count, digests = self.reader.unread_shown()
+        if not count:
+            self.notify("Nothing shown is unread.", timeout=3)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._told(self.reader.mark_shown_read())
+
+        question = f"Mark {count:,} unread item{'s' * (count != 1)} in {digests:,} digest{'s' * (digests != 1)} read?"
+        self.push_screen(Confirm(question), confirmed)
 
     def action_toggle_read(self) -> None:
         if self._read_timer is not None:
@@ -396,14 +458,16 @@ class DigestApp(App[None]):
     def action_search(self) -> None:
         from digesttui.ui.search import SearchScreen
 
-        self.push_screen(SearchScreen(), self._open_hit)
+        self.push_screen(SearchScreen(self.reader.last_query), self._open_hit)
 
-    def _open_hit(self, found: tuple[str, Hit] | None) -> None:
+    def _open_hit(self, found: tuple[str, Hit | None] | None) -> None:
         self.reader.drop_search_index()
         self.run_worker(release_memory, thread=True, group="memory", exit_on_error=False)
-        if found is None:
+        if found is not None:
+            self.reader.last_query = found[0]
+        if found is None or found[1] is None:
             return
-        self.reader.open_hit(*found)
+        self.reader.open_hit(found[0], found[1])
         self.query_one(DigestList).jump(self.reader.digest_index)
         self._show_digests()
         self.query_one(ItemList).focus()
@@ -446,15 +510,47 @@ class DigestApp(App[None]):
         from digesttui.ui.screens import key_label
 
         yield from super().get_system_commands(screen)
-        for binding in all_bindings():
-            if binding.action not in ("quit", "help") and binding.description:
-                callback = partial(self.run_action, binding.action, self)
-                # the palette reads this as markup, and the keys may come from the config
-                yield SystemCommand(binding.description, escape(f"Key: {safe(key_label(binding.key))}"), callback)
+        lists = (("Digests: ", self.query_one(DigestList)), ("Items: ", self.query_one(ItemList)))
+        for binding in all_bindings(self.keys_in_effect):
+            if binding.action in ("quit", "help", "app.pane(1)", "app.pane(-1)") or not binding.description:
+                continue
+            # the palette reads this as markup, and the keys may come from the config
+            keys = escape(f"Key: {safe(key_label(binding.key))}")
+            if binding in RowList.BINDINGS:  # one command a list, named by it
+                for name, pane in lists:
+                    yield SystemCommand(
+                        name + binding.description, keys, partial(self.run_action, binding.action, pane)
+                    )
+            else:
+                target: DetailPane | DigestApp = self.query_one(DetailPane) if binding in DetailPane.BINDINGS else self
+                yield SystemCommand(binding.description, keys, partial(self.run_action, binding.action, target))
 
 
-def all_bindings() -> list[Binding]:
+def all_bindings(keymap: Mapping[str, str] | None = None) -> list[Binding]:
+    """Every binding of the reader, with the keys in effect after the config's `[keys]`."""
     found: list[Binding] = []
-    for owner in (DigestApp, RowList, DetailPane):
+    for owner in (DigestApp, RowList, DigestList, DetailPane):
         found.extend(b for b in owner.BINDINGS if isinstance(b, Binding))
-    return found
+    keymap = keymap or {}
+    return [replace(b, key=keymap[b.id]) if b.id and b.id in keymap else b for b in dict.fromkeys(found)]
+
+
+def keymap_problems(keymap: Mapping[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The remaps that can apply, and (binding id, why) for those that cannot: an unknown id, or
+    a key another binding already has (unless that one is remapped too)."""
+    bindings = {b.id: b for b in all_bindings() if b.id}
+    taken = {key.strip(): b.id for b in bindings.values() for key in b.key.split(",")}
+    good: dict[str, str] = {}
+    bad: list[tuple[str, str]] = []
+    for binding_id, keys in keymap.items():
+        if binding_id not in bindings:
+            bad.append((binding_id, f"there is no binding {binding_id!r} (the ? screen lists them)"))
+            continue
+        clash = [(k, taken[k]) for k in (k.strip() for k in keys.split(",")) if taken.get(k, binding_id) != binding_id]
+        clash = [(k, other) for k, other in clash if other not in keymap]
+        if clash:
+            key, other = clash[0]
+            bad.append((binding_id, f"{key!r} is already the key of {other!r}; remap that one too"))
+            continue
+        good[binding_id] = keys
+    return good, bad

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from digesttui.model import Digest, Item
 from digesttui.render import item_markdown, problems_markdown
+from digesttui.ui.rowlist import PANE_BINDINGS
 
 if TYPE_CHECKING:
     from digesttui.ui.markdown import LinkedMarkdown
@@ -23,8 +24,8 @@ BIG = 24_000
 """Characters of Markdown above which an item is rendered in a worker thread (Textual's Markdown
 widget needs seconds for 200 KB, and would hold the screen still meanwhile)."""
 
-Shown = tuple[Digest, Item | None, str]
-"""A digest, its item (None: show the digest's problems), and the text to highlight."""
+Shown = tuple[Digest, Item | None, tuple[str, ...]]
+"""A digest, its item (None: show the digest's problems), and the words to highlight."""
 
 
 class RenderedLines(Widget):
@@ -53,10 +54,11 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
     in a worker thread, so that the screen never freezes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False, id="detail.down"),
-        Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+        Binding("j,down", "scroll_down", "Detail: scroll down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "Detail: scroll up", show=False, id="detail.up"),
+        Binding("g,home", "scroll_home", "Detail: top", show=False, id="detail.top"),
+        Binding("G,end", "scroll_end", "Detail: bottom", show=False, id="detail.bottom"),
+        *PANE_BINDINGS,
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -66,8 +68,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self._busy = False
         self.source = ""
         """The Markdown now shown."""
-        self.highlight = ""
-        """Text to highlight (a search's query)."""
+        self.highlight: tuple[str, ...] = ()
+        """Words to highlight (a search's)."""
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
         """Show an item (or a digest's problems) once the lists have painted."""
@@ -99,7 +101,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                 text = _markdown(wanted)
                 big = len(text) > BIG
                 markdown = await self._markdown()
-                markdown.highlight = wanted[2] if wanted else ""
+                markdown.highlight = wanted[2] if wanted else ()
                 note = self.query_one("#note", Static)
                 self.query_one(RenderedLines).set_lines([])
                 if big:

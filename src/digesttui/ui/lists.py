@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import BindingType
 
 from digesttui.model import Digest, Item
-from digesttui.ui.rowlist import RowList
+from digesttui.ui.rowlist import PANE_BINDINGS, RowList
 
 _DATE_PREFIX = re.compile(r"^\d{4}[.-]\d{2}[.-]\d{2}(?:[.-]\d{2})?\s+")
 """A title that starts with its own date repeats the date column; the list leaves it out."""
@@ -17,14 +19,17 @@ _DATE_PREFIX = re.compile(r"^\d{4}[.-]\d{2}[.-]\d{2}(?:[.-]\d{2})?\s+")
 class DigestList(RowList):
     """Newest first: date and time, title, item count; a file with an error is marked ⚠."""
 
+    BINDINGS: ClassVar[list[BindingType]] = PANE_BINDINGS
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.digests: Sequence[Digest] = ()
         self.facts: Callable[[Digest], tuple[int, bool]] = lambda digest: (0, False)
         """A digest's unread items, and whether it is new (the reader's `digest_facts`)."""
 
-    def show(self, digests: Sequence[Digest], cursor: int) -> None:
+    def show(self, digests: Sequence[Digest], cursor: int, empty: str = "") -> None:
         self.digests = digests
+        self.empty = empty
         self.set_count(len(digests), cursor)
 
     def row_text(self, index: int, width: int) -> Text:
@@ -49,15 +54,18 @@ class DigestList(RowList):
 class ItemList(RowList):
     """Number and headline of each item of one digest: unread ones bright with a •, starred ★."""
 
+    BINDINGS: ClassVar[list[BindingType]] = PANE_BINDINGS
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.digest: Digest | None = None
         self.items: Sequence[Item] = ()
         self.marks: Callable[[Digest, Item], tuple[bool, bool]] = lambda digest, item: (False, False)
 
-    def show(self, digest: Digest | None, items: Sequence[Item], cursor: int) -> None:
+    def show(self, digest: Digest | None, items: Sequence[Item], cursor: int, empty: str = "") -> None:
         self.digest = digest
         self.items = items
+        self.empty = empty
         self.set_count(len(items), cursor)
 
     def row_text(self, index: int, width: int) -> Text:

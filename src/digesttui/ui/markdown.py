@@ -22,14 +22,14 @@ _CLICK_LINK = re.compile(r"link\((?P<href>'[^'\\]*'|\"[^\"\\]*\")\)")
 HIGHLIGHT = Style(bold=True, reverse=True)
 
 
-def _decorate(content: Content, highlight: str) -> Content:
+def _decorate(content: Content, highlight: tuple[str, ...]) -> Content:
     """Make the http(s) links of rendered Markdown terminal hyperlinks (OSC 8) too, and mark
-    where `highlight` occurs (case-insensitively).
+    where each word of `highlight` occurs (case-insensitively).
 
     Only http(s) links: the terminal opens an OSC 8 link itself, past the app's link policy."""
     extra = []
-    if highlight:
-        plain, needle = content.plain.lower(), highlight.lower()
+    plain = content.plain.lower() if highlight else ""
+    for needle in highlight:
         at = plain.find(needle)
         while at != -1:
             extra.append(Span(at, at + len(needle), HIGHLIGHT))
@@ -48,7 +48,7 @@ class LinkedMarkdown(Markdown):
     and where `highlight` is marked. Through public hooks only: `get_block_class` gives each block
     a subclass whose `set_content` (what every text block draws) decorates the content first."""
 
-    highlight = ""
+    highlight: tuple[str, ...] = ()
 
     def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
         return _decorated(super().get_block_class(block_name))
@@ -61,7 +61,7 @@ def _decorated(base: type[MarkdownBlock]) -> type[MarkdownBlock]:
         base.__init__(self, markdown, token, *args, **kwargs)
 
     def set_content(self: MarkdownBlock, content: Content) -> None:
-        base.set_content(self, _decorate(content, getattr(self.document(), "highlight", "")))  # type: ignore[attr-defined]
+        base.set_content(self, _decorate(content, getattr(self.document(), "highlight", ())))  # type: ignore[attr-defined]
 
     # made with its base's name: Textual keys styles by the class name given at creation
     return type(base.__name__, (base,), {"__init__": __init__, "set_content": set_content})

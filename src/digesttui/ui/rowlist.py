@@ -15,17 +15,24 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+PANE_BINDINGS: list[BindingType] = [
+    Binding("tab", "app.pane(1)", "Next pane", show=False, id="pane.next"),
+    Binding("shift+tab", "app.pane(-1)", "Previous pane", show=False, id="pane.previous"),
+]
+"""Tab goes digests -> items -> detail in every layout (Textual's own focus order follows where
+the panes are drawn, which the stacked layouts change)."""
+
 
 class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     """A cursor over `count` rows; subclasses say what a row shows (`row_text`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
-        Binding("g,home", "cursor_to(0)", "Top", show=False, id="list.top"),
-        Binding("G,end", "cursor_to(-1)", "Bottom", show=False, id="list.bottom"),
-        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="list.half_page_down"),
-        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="list.half_page_up"),
+        Binding("j,down", "cursor(1)", "down", show=False, id="list.down"),
+        Binding("k,up", "cursor(-1)", "up", show=False, id="list.up"),
+        Binding("g,home", "cursor_to(0)", "top", show=False, id="list.top"),
+        Binding("G,end", "cursor_to(-1)", "bottom", show=False, id="list.bottom"),
+        Binding("ctrl+d", "half_page(1)", "half a page down", show=False, id="list.half_page_down"),
+        Binding("ctrl+u", "half_page(-1)", "half a page up", show=False, id="list.half_page_up"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "rowlist--cursor",
@@ -48,6 +55,8 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id, classes=classes)
         self.count = 0
         self.cursor = 0
+        self.empty = ""
+        """What the list says when it has no rows (why, and which key undoes it)."""
         self._base = Style()
         self.moved: Callable[[int], object] = lambda index: None
         """Called when the cursor moves by key, click or `move_to` (not `jump` or `set_count`).
@@ -130,6 +139,10 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         index = round(self.scroll_y) + y
         base = self._base
         if index >= self.count:
+            if index == 0 and self.empty:
+                text = Text(self.empty, style=self.style("dim"), end="")
+                text.truncate(width, overflow="ellipsis", pad=True)
+                return Strip(Segment.apply_style(list(text.render(self.app.console)), base), width)
             return Strip.blank(width, base)
         text = self.row_text(index, width)
         text.truncate(width, overflow="ellipsis", pad=True)

@@ -85,6 +85,32 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
 
 
+class Confirm(ModalScreen[bool]):
+    """A one-line question: y (or Enter) says yes, n (or Esc) no."""
+
+    CSS_PATH = SCREENS_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "dismiss(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape,q", "dismiss(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"{self.question}  (y / n)"), id="confirm")
+
+
+class PickerList(OptionList):
+    """An option list that moves with j / k too, as every list of the reader does."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+
 class LinkPicker(ModalScreen[str | None]):
     """Every link of an item with its text; chosen by number, or arrows and Enter."""
 
@@ -108,7 +134,7 @@ class LinkPicker(ModalScreen[str | None]):
             options.append(Option(prompt))
         with Vertical(id="picker") as box:
             box.border_title = f"{self.verb.capitalize()} which link? (number, or ↑↓ and Enter; Esc cancels)"
-            yield OptionList(*options)
+            yield PickerList(*options)
 
     def action_choose(self, n: int) -> None:
         if n <= len(self.links):
@@ -139,7 +165,7 @@ class CategoryPicker(ModalScreen[str | None]):
             options.append(Option(prompt))
         with Vertical(id="picker") as box:
             box.border_title = "Show digests with which category or tag? (Esc cancels)"
-            yield OptionList(*options)
+            yield PickerList(*options)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

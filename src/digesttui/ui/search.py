@@ -26,14 +26,15 @@ if TYPE_CHECKING:
 
 
 class SearchResults(RowList):
-    """Hits: the digest's date and title, then the item's headline."""
+    """Hits: the digest's date, the item's headline, and the text around the match."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: list[Hit] = []
+        self.query_text = ""
 
-    def show(self, hits: list[Hit]) -> None:
-        self.hits = hits
+    def show(self, hits: list[Hit], query: str) -> None:
+        self.hits, self.query_text = hits, query
         self.set_count(len(hits), 0)
 
     def action_cursor(self, delta: int) -> None:
@@ -43,26 +44,36 @@ class SearchResults(RowList):
             super().action_cursor(delta)
 
     def row_text(self, index: int, width: int) -> Text:
+        from digesttui.search import snippet
+
         digest, item = self.hits[index]
         text = Text(end="")
-        text.append(digest.date_text() + "  ", style=self.style("dim"))
+        text.append(digest.date_text()[5:] + "  ", style=self.style("dim"))
         text.append(item.title[: width + 1])
-        text.append(f"  — {digest.title[: width + 1]}", style=self.style("dim"))
+        found = snippet(item, self.query_text)
+        if not found.startswith(item.title[:20]):  # the match is in the summary: show it
+            text.append(f"  {found}", style=self.style("dim"))
         return text
 
 
-class SearchScreen(Screen[tuple[str, "Hit"] | None]):
+class SearchScreen(Screen[tuple[str, "Hit | None"]]):
+    """Dismissed with the query typed (kept for the next `/`) and the hit chosen, or None."""
+
     CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Back", id="search.back"),
+        Binding("escape", "back", "Back", id="search.back"),
         Binding("down", "results", "Results", show=False, id="search.results"),
         Binding("enter", "open", "Open", id="search.open"),
     ]
 
     app: DigestApp
 
+    def __init__(self, last_query: str = "") -> None:
+        super().__init__()
+        self.last_query = last_query
+
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search every headline and summary…", id="query")
+        yield Input(self.last_query, placeholder="Search every headline and summary…", id="query", select_on_focus=True)
         yield Static("Type to search; ↓ to the results, Enter opens, Esc goes back.", id="search-status", markup=False)
         results = SearchResults(id="results")
         results.border_title = "Hits"
@@ -89,7 +100,7 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
     def _show(self, query: str, hits: list[Hit]) -> None:
         if self.app.screen is not self or query != self.query_one(Input).value:
             return  # gone back already, or typing went on
-        self.query_one(SearchResults).show(hits)
+        self.query_one(SearchResults).show(hits, query)
         shown = shorten(safe(query), 80)
         if not query.strip():
             status = "Type to search; ↓ to the results, Enter opens, Esc goes back."
@@ -108,6 +119,9 @@ class SearchScreen(Screen[tuple[str, "Hit"] | None]):
         results = self.query_one(SearchResults)
         if results.hits:
             self.dismiss((self.query_one(Input).value.strip(), results.hits[results.cursor]))
+
+    def action_back(self) -> None:
+        self.dismiss((self.query_one(Input).value.strip(), None))
 
 
 class GoToDigest(Provider):
