@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import marshal
 import os
 import pickle
 import stat
@@ -17,17 +18,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from datetime import datetime
+from typing import Any, BinaryIO
 
 from digesttui import __version__
 from digesttui.files import FILE_LIMIT, atomic_write, owned_privately, read_digest, release_memory
-from digesttui.model import Digest
+from digesttui.model import Digest, Item, Link, Problem
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 SUBPROCESS_THRESHOLD = 400
 """From how many files to parse a cold start in a child process."""
 
@@ -129,6 +131,53 @@ def _parse_in_children(paths: list[str], done: set[str], limit: int) -> Iterator
             child.wait()
 
 
+# The cache is marshal's plain values, not pickles: it can hold no code, and writing it does not
+# keep a UTF-8 copy of every non-ASCII string (pickling a library of Chinese digests did, for as
+# long as the strings lived: +40 MiB at 10,000 digests).
+Encoded = tuple[Any, ...]
+
+
+def encode(d: Digest) -> Encoded:
+    items = tuple((i.n, i.title, i.url, tuple(map(tuple, i.links)), i.summary, i.section) for i in d.items)
+    date = d.date.isoformat() if d.date else None
+    problems = tuple(map(tuple, d.problems))
+    return (d.path, d.label, d.title, date, d.sort_key, d.categories, d.tags, items, problems, d.size, d.mtime_ns)
+
+
+def decode(value: Encoded) -> Digest:
+    path, label, title, date, sort_key, categories, tags, items, problems, size, mtime_ns = value
+    return Digest(
+        path,
+        label,
+        title,
+        datetime.fromisoformat(date) if date else None,
+        sort_key,
+        categories,
+        tags,
+        tuple(Item(n, t, url, tuple(Link(*link) for link in links), s, sec) for n, t, url, links, s, sec in items),
+        tuple(Problem(*p) for p in problems),
+        size,
+        mtime_ns,
+    )
+
+
+def _write_frame(f: BinaryIO, value: Any) -> None:
+    blob = marshal.dumps(value)
+    f.write(len(blob).to_bytes(8, "little") + blob)
+
+
+def _read_frame(f: BinaryIO) -> Any:
+    """The next value, None at the end. (`marshal.load` from a file reads in small pieces: three
+    times slower than this.)"""
+    size = f.read(8)
+    if not size:
+        return None
+    blob = f.read(int.from_bytes(size, "little"))
+    if len(blob) != int.from_bytes(size, "little"):
+        raise EOFError("the cache ends in the middle of a chunk")
+    return marshal.loads(blob)
+
+
 def _unreadable_folders(unreadable: list[tuple[str, str]]) -> dict[str, Digest]:
     """Folders that could not be listed, as entries with the reason: never skipped in silence."""
     from digesttui.parse import unreadable as entry
@@ -180,7 +229,7 @@ class Library:
         import hashlib
 
         key = hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16]
-        return os.path.join(self._cache_dir, f"library-{key}.pickle")
+        return os.path.join(self._cache_dir, f"library-{key}.cache")
 
     # --- reading the whole library ---
 
@@ -312,21 +361,16 @@ class Library:
     def _read_cache(self) -> dict[str, Digest]:
         if not self._cache_path or not os.path.exists(self._cache_path):
             return {}
-        if not owned_privately(self._cache_path):
-            # A pickle can run code as it loads: only ever one that this user alone could write.
+        if not owned_privately(self._cache_path):  # only ever what this user alone could have written
             self._notice = f"Not using the parse cache {self._cache_path}: someone else could have written it."
             return {}
         entries: dict[str, Digest] = {}
         try:
             with open(self._cache_path, "rb") as f:
-                if pickle.load(f) != {"format": CACHE_FORMAT, "version": __version__}:
+                if _read_frame(f) != {"format": CACHE_FORMAT, "version": __version__}:
                     return {}  # another version's: rebuilt without a word
-                while True:
-                    try:
-                        chunk = pickle.load(f)
-                    except EOFError:
-                        break
-                    entries.update((digest.path, digest) for digest in chunk if isinstance(digest, Digest))
+                while (chunk := _read_frame(f)) is not None:
+                    entries.update((digest.path, digest) for digest in map(decode, chunk))
         except Exception:  # any damage to the cache only costs a rebuild
             self._notice = f"Rebuilt the parse cache: {self._cache_path} could not be read."
             return {}
@@ -360,13 +404,13 @@ class Library:
                 path = self._cache_path
 
             def write(f: BinaryIO, digests: list[Digest] = digests) -> None:
-                # In chunks, each with its own memo: one pickle of everything would need a memo
-                # of every object, tens of MB that the process would keep after.
-                pickle.dump({"format": CACHE_FORMAT, "version": __version__}, f)
+                _write_frame(f, {"format": CACHE_FORMAT, "version": __version__})
                 for start in range(0, len(digests), 500):
-                    pickle.dump(digests[start : start + 500], f, protocol=pickle.HIGHEST_PROTOCOL)
+                    _write_frame(f, [encode(d) for d in digests[start : start + 500]])
 
             with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
                 atomic_write(path, write)
+            with contextlib.suppress(OSError):  # what an earlier version wrote (a pickle)
+                os.unlink(path.removesuffix(".cache") + ".pickle")
             del digests
             release_memory()

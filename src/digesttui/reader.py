@@ -346,12 +346,14 @@ class Reader:
         if snap.missing_roots and not snap.digests:
             return f"Waiting for {', '.join(map(safe, snap.missing_roots))} to appear."
         if not snap.digests:
-            return "No digests here yet (*.md, *.markdown): they show up as they are written."
+            return "No digests here yet (*.md): they show up as they are written."
         keys = [key for key, on in (("u", self.only_unread), ("S", self.only_starred), ("f", self.category)) if on]
-        what = "nothing unread" if self.only_unread and len(keys) == 1 else "nothing matches the filters"
-        if self.only_starred and len(keys) == 1:
-            what = "no starred items (s stars one)"
-        return f"{what.capitalize()}: {' / '.join(keys)} to show all."
+        what = "Nothing matches the filters"
+        if keys == ["u"]:
+            what = "Nothing unread"
+        elif keys == ["S"]:
+            what = "No starred items"
+        return f"{what}: {' / '.join(keys)} shows all."
 
     def empty_items(self) -> str:
         if self.digest is None:
@@ -360,7 +362,7 @@ class Reader:
             return "No items in this digest: its problems are in the detail pane."
         if self.only_starred:
             return "No starred items here: S shows all."
-        return "Nothing unread here: u shows read items too."
+        return "Nothing unread here: u shows all."
 
     # --- the header -------------------------------------------------------------------------------
 

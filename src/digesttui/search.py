@@ -98,12 +98,13 @@ def _targets(item: Item) -> str:
 
 
 def snippet(item: Item, query: str) -> str:
-    """A line of the item's text around the first word of the query found in it."""
-    text = " ".join(visible(item).split())
+    """A line of the item's summary around the first word of the query found in it ("" when the
+    query is found in the headline only: the headline shows it)."""
+    text = " ".join(plain(item.summary).split())
     lowered = text.lower()
     at = min((i for w in words_of(query) if (i := lowered.find(w)) != -1), default=-1)
     if at == -1:
-        return text[:SNIPPET]
+        return ""
     start = max(0, at - SNIPPET // 3)
     shown = text[start : start + SNIPPET]
     return ("…" if start else "") + shown + ("…" if start + SNIPPET < len(text) else "")

@@ -113,7 +113,7 @@ async def test_c_y_copy_and_Y_copies_the_item(tmp_path: Path, clipboard) -> None
         assert clipboard == ["https://main.example/story"] * 2
         await pilot.press("Y")
         await wait_for(pilot, lambda: len(clipboard) == 3)
-        assert clipboard[2].startswith("[Main story](<https://main.example/story>)\n\nSee [the paper]")
+        assert clipboard[2].startswith("[Main story](https://main.example/story)\n\nSee [the paper]")
         assert app.clipboard == clipboard[2]
         await wait_for(pilot, lambda: "to the system clipboard and the terminal's (OSC 52)" in told(app))
 

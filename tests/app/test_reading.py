@@ -34,6 +34,7 @@ async def test_items_become_read_after_the_delay_and_counts_follow(tmp_path: Pat
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
         digests, items, _ = panes(app)
+        await pilot.press("l")  # the item open: it counts as read after the delay
         assert "4 unread" in header(app)  # Alpha is in both digests: read once, read everywhere
         assert visible_rows(digests)[0].endswith("2/2")
         assert visible_rows(items)[0].startswith("•")
@@ -58,8 +59,10 @@ async def test_manual_and_immediate_policies(tmp_path: Path) -> None:
     app = DigestApp([str(tmp_path)], watch=False, config=Config(mark_read="immediately"))
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
-        await pilot.press("G")  # to the older digest: its first item (Gamma) is read at once
+        await pilot.press("G")  # to the older digest: skimming marks nothing
         await settled(pilot)
+        assert not app.state.is_read("https://c.example")
+        await pilot.press("l")  # its first item (Gamma) open: read at once
         assert app.state.is_read("https://c.example")
 
 
@@ -142,16 +145,16 @@ async def test_search_as_you_type_enter_opens_esc_returns(tmp_path: Path) -> Non
         await pilot.press(*"summary of **d")
         results = app.screen.query_one(SearchResults)
         await wait_for(pilot, lambda: len(results.hits) == 1, what="hits")
-        assert "Delta" in visible_rows(results)[0] and "Older" in visible_rows(results)[0]
+        assert "Delta" in visible_rows(results)[0] and "Summary of Delta" in visible_rows(results)[0]  # the snippet
         await pilot.press("enter")
         await settled(pilot)
         assert not isinstance(app.screen, SearchScreen)
         assert app.reader.digest is not None and app.reader.digest.title == "Older"
         assert app.reader.item is not None and app.reader.item.title == "Delta"
-        assert panes(app)[2].highlight == "summary of d"  # as it reads on screen
+        assert panes(app)[2].highlight == ("summary", "of", "d")  # each word, as it reads on screen
         await pilot.press("h", "k")  # another digest: the highlight goes
         await settled(pilot)
-        assert panes(app)[2].highlight == ""
+        assert panes(app)[2].highlight == ()
         await pilot.press("j", "l", "j")
         # Esc leaves the reader where it was
         await pilot.press("slash", *"GAMMA")

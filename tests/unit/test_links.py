@@ -92,12 +92,27 @@ def test_item_markdown_has_headline_source_summary_and_digest() -> None:
     )
     digest = parse_digest(text.encode(), "/d.md")
     md = item_markdown(digest, digest.items[0])
-    assert "## [Hi](<https://h.example>)" in md
+    assert "## [Hi](https://h.example)" in md
     assert "Source: <https://h.example>" in md
     assert "**bold** sum" in md
     assert "D \\[x\\]" in md and "2025-01-02 03:04" in md and "c1" in md
-    assert item_as_markdown(digest.items[0]) == "[Hi](<https://h.example>)\n\n**bold** sum\n"
+    assert item_as_markdown(digest.items[0]) == "[Hi](https://h.example)\n\n**bold** sum\n"
 
 
 def test_platform_default_is_this_machine() -> None:
     assert links.plan_open(URL, {}).argv is None or sys.platform in ("darwin", "win32")
+
+
+@pytest.mark.parametrize(
+    ("url", "written"),
+    [
+        ("https://a.example/x", "[t](https://a.example/x)"),
+        ("https://a.example/a_(b)", "[t](<https://a.example/a_(b)>)"),
+        ("https://a.example/a b", "[t](<https://a.example/a b>)"),
+        ("https://a.example/<x>", "[t](<https://a.example/%3Cx%3E>)"),
+    ],
+)
+def test_markdown_links_use_angle_brackets_only_when_needed(url: str, written: str) -> None:
+    from digesttui.render import markdown_link
+
+    assert markdown_link("t", url) == written

@@ -145,9 +145,9 @@ def test_search_and_opening_a_hit(tmp_path: Path) -> None:
     assert r.search_index() is r.search_index()  # built once a snapshot
     r.set_category("tools")  # the hit's digest is hidden: the filter goes
     r.open_hit("gamma", hits[0])
-    assert place(r) == ("First", "Gamma") and r.category is None and r.highlight == "gamma"
+    assert place(r) == ("First", "Gamma") and r.category is None and r.highlight == ("gamma",)
     r.move_digest(0)
-    assert r.highlight == ""  # the highlight belongs to the digest it opened
+    assert r.highlight == ()  # the highlight belongs to the digest it opened
     r.drop_search_index()
     assert r.search_index().search("delta")[0] == Hit(r.digests[0], r.digests[0].items[0])
 

@@ -35,9 +35,10 @@ _KEY_NAMES = {
     "home": "Home",
     "end": "End",
     "escape": "Esc",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
 }
 _BUILT_IN = [
-    ("Tab / Shift+Tab", "Next / previous pane"),
     ("Ctrl+P", "Command palette (themes, screenshot, quit)"),
     ("Mouse", "Click a row to select it; the wheel scrolls"),
 ]

@@ -51,7 +51,7 @@ class SearchResults(RowList):
         text.append(digest.date_text()[5:] + "  ", style=self.style("dim"))
         text.append(item.title[: width + 1])
         found = snippet(item, self.query_text)
-        if not found.startswith(item.title[:20]):  # the match is in the summary: show it
+        if found:  # the match is in the summary: where
             text.append(f"  {found}", style=self.style("dim"))
         return text
 
