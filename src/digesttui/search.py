@@ -106,6 +106,9 @@ def snippet(item: Item, query: str) -> str:
     if at == -1:
         return ""
     start = max(0, at - SNIPPET // 3)
+    space = text.find(" ", start, at)
+    if start and space != -1:  # from a word's start where words are spaced (not in Chinese)
+        start = space + 1
     shown = text[start : start + SNIPPET]
     return ("…" if start else "") + shown + ("…" if start + SNIPPET < len(text) else "")
 

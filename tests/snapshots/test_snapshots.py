@@ -59,7 +59,7 @@ def test_search_results(snap_compare) -> None:
         await after(pilot, "slash", *"model")
         screen = pilot.app.screen
         screen.query_one(Input).cursor_blink = False
-        await wait_for(pilot, lambda: len(screen.query_one(SearchResults).hits) == 4)
+        await wait_for(pilot, lambda: len(screen.query_one(SearchResults).hits) == 3)
         await pilot.pause()
 
     assert snap_compare(samples(), terminal_size=(120, 24), run_before=go)
