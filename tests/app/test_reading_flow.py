@@ -10,8 +10,9 @@ from pathlib import Path
 from digesttui.cli import choose_roots
 from digesttui.config import Config
 from digesttui.state import State, state_path
-from digesttui.ui.app import DigestApp, all_bindings
+from digesttui.ui.app import DigestApp
 from digesttui.ui.detail import DetailPane
+from digesttui.ui.keys import all_bindings
 from digesttui.ui.lists import DigestList, ItemList
 from digesttui.ui.screens import Confirm, HelpScreen, key_label
 from tests.app.helpers import header, settled, toasts, told, visible_rows, wait_for

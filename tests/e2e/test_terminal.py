@@ -189,6 +189,4 @@ def test_export_starred_prints_markdown() -> None:
     state.save()
     out = subprocess.run([executable(), "--export-starred"], capture_output=True, text=True, check=True).stdout
     assert out.startswith("# Starred items\n")
-    assert (
-        "- [Big \\[news\\]](https://n.example/1)\n  *D — 2025-01-01 08:00*\n\n  **Bold** words\n  line two\n" in out
-    )
+    assert "- [Big \\[news\\]](https://n.example/1)\n  *D — 2025-01-01 08:00*\n\n  **Bold** words\n  line two\n" in out
