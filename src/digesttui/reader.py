@@ -193,10 +193,6 @@ class Reader:
         self.follow_newest = False
         self.select_digest(max(0, min(index, len(self.digests) - 1)))
 
-    def go_to(self, digest_index: int, item_index: int) -> None:
-        self.follow_newest = False
-        self.select_digest(digest_index, item_index=item_index)
-
     def go_to_digest(self, path: str, item: Item | None = None) -> bool:
         """Select a digest and one of its items, clearing the filters that hide them; whether
         the digest was found."""

@@ -34,6 +34,12 @@ def reader(tmp_path: Path) -> Reader:
     return r
 
 
+def at(r: Reader, digest: int, item: int) -> None:
+    """As the reader does: the digest cursor, then the item cursor."""
+    r.move_digest(digest)
+    r.select_item(item)
+
+
 def titles(r: Reader) -> list[str]:
     return [d.title for d in r.digests]
 
@@ -77,7 +83,7 @@ def test_unread_counts_count_a_story_in_two_digests_once(tmp_path: Path) -> None
 
 def test_filters_unread_starred_and_category(tmp_path: Path) -> None:
     r = reader(tmp_path)
-    r.go_to(1, 1)  # Second: Beta
+    at(r, 1, 1)  # Second: Beta
     assert r.toggle_star() == "Starred: Beta"
     r.toggle_filter("starred")
     assert titles(r) == ["Second"] and [i.title for i in r.items] == ["Beta"]
@@ -93,7 +99,7 @@ def test_filters_unread_starred_and_category(tmp_path: Path) -> None:
 
 def test_a_filter_keeps_the_place_when_it_can(tmp_path: Path) -> None:
     r = reader(tmp_path)
-    r.go_to(1, 1)
+    at(r, 1, 1)
     r.set_category("models")
     assert place(r) == ("Second", "Beta")
     r.set_category("tools")  # Second is hidden: its neighbour
@@ -108,7 +114,7 @@ def test_next_unread_goes_across_digests_and_round_the_ends(tmp_path: Path) -> N
     r.mark(["https://a.example"])
     assert r.next_unread(1) == "Wrapped to the newest." and place(r) == ("First", "Gamma")  # the only one left
     r.mark(["https://c.example"], False)  # unchanged: Gamma is unread
-    r.go_to(0, 0)
+    at(r, 0, 0)
     assert r.next_unread(-1) == "Wrapped to the oldest." and place(r) == ("First", "Gamma")
     r.mark(["https://c.example"])
     assert r.next_unread(1) is None  # nothing unread anywhere
@@ -116,13 +122,13 @@ def test_next_unread_goes_across_digests_and_round_the_ends(tmp_path: Path) -> N
 
 def test_next_unread_with_only_starred_counts_the_items_shown(tmp_path: Path) -> None:
     r = reader(tmp_path)
-    r.go_to(2, 1)  # First: Alpha
+    at(r, 2, 1)  # First: Alpha
     r.toggle_star()
-    r.go_to(1, 1)  # Second: Beta
+    at(r, 1, 1)  # Second: Beta
     r.toggle_star()
     r.toggle_filter("starred")
     assert titles(r) == ["Second", "First"]
-    r.go_to(0, 0)  # Alpha is starred in Second too: an item is its link
+    at(r, 0, 0)  # Alpha is starred in Second too: an item is its link
     assert [i.title for i in r.items] == ["Alpha", "Beta"]
     assert r.next_unread(1) == "" and place(r) == ("Second", "Beta")
     assert r.next_unread(1) == "" and place(r) == ("First", "Alpha") and r.item_index == 0  # of those shown
@@ -133,7 +139,7 @@ def test_marks_reach_the_state(tmp_path: Path) -> None:
     assert r.unread_item() == "https://d.example"
     assert r.toggle_read() and r.unread_item() is None and r.state.is_read("https://d.example")
     assert r.toggle_read() and r.unread_item() == "https://d.example"
-    r.go_to(1, 0)
+    at(r, 1, 0)
     assert r.mark_digest_read() == "Marked Second read."
     assert r.item_marks(r.digests[1], r.digests[1].items[1]) == (True, False)
 
