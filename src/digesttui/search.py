@@ -9,11 +9,12 @@ works for any script (two-character Chinese queries included, which trigram inde
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from digesttui.inline import plain
+from digesttui.inline import LINK
 from digesttui.model import Digest, Item
 
 SNIPPET = 70
@@ -26,8 +27,17 @@ class Hit(NamedTuple):
 
 
 def visible(item: Item) -> str:
-    """An item's text as the detail pane shows it: headline and summary, links as their text."""
-    return f"{item.title}\n{plain(item.summary)}"
+    """An item's text as the detail pane shows it, near enough to search: headline and summary,
+    links and images as their text, no emphasis or code marks. (Not `inline.plain`, which is
+    exact and five times slower: the index of 80,000 items took 0.7 s with it.)"""
+    summary = item.summary
+    if "](" in summary:
+        summary = LINK.sub(_link_text, summary)
+    return f"{item.title}\n{summary}".replace("*", "").replace("`", "")
+
+
+def _link_text(m: re.Match[str]) -> str:
+    return m[1]
 
 
 def words_of(query: str) -> tuple[str, ...]:
@@ -100,7 +110,7 @@ def _targets(item: Item) -> str:
 def snippet(item: Item, query: str) -> str:
     """A line of the item's summary around the first word of the query found in it ("" when the
     query is found in the headline only: the headline shows it)."""
-    text = " ".join(plain(item.summary).split())
+    text = " ".join(visible(item).split("\n", 1)[1].split())
     lowered = text.lower()
     at = min((i for w in words_of(query) if (i := lowered.find(w)) != -1), default=-1)
     if at == -1:
