@@ -5,6 +5,7 @@ theme = "nord"                   # a Textual theme; the last one chosen in the a
 browser = "firefox %s"           # like --browser
 mark_read = "delay"              # "delay", "immediately" or "manual"
 mark_read_delay = 1.0            # seconds an item is shown before it counts as read
+timezone = "local"               # or "Asia/Shanghai"; unset: the zone most digests are written in
 max_file_mb = 16                 # larger files are listed with an error, not read
 
 [keys]                           # binding id = keys (see the ? screen for the ids)
@@ -30,6 +31,8 @@ class Config:
     mark_read: str = "delay"
     mark_read_delay: float = 1.0
     max_file_mb: float = 16
+    timezone: str | None = None
+    """"local", an IANA name ("Asia/Shanghai"), or None: the zone most digests are written in."""
     keys: dict[str, str] = field(default_factory=dict)
     path: str = ""
     key_lines: dict[str, int] = field(default_factory=dict)
@@ -98,7 +101,11 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
     if not 0 < max_file_mb <= 1024:
         problems.append("'max_file_mb' should be a number of megabytes from 0 to 1024")
         max_file_mb = 16
-    known = {"folders", "theme", "browser", "mark_read", "mark_read_delay", "max_file_mb", "keys"}
+    zone = take("timezone", str, None)
+    if zone not in (None, "local") and not _zone_exists(zone):
+        problems.append(f'\'timezone\' should be "local" or a zone name such as "Asia/Shanghai", not {zone!r}')
+        zone = None
+    known = {"folders", "theme", "browser", "mark_read", "mark_read_delay", "max_file_mb", "timezone", "keys"}
     unknown = sorted(set(data) - known)
     if unknown:
         problems.append(f"unknown setting{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
@@ -109,6 +116,7 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
         mark_read=mark_read,
         mark_read_delay=min(3600.0, max(0.0, float(take("mark_read_delay", (int, float), 1.0)))),
         max_file_mb=float(max_file_mb),
+        timezone=zone,
         path=str(path),
         key_lines=_key_lines(text, keys),
         keys=dict(keys),
@@ -131,3 +139,13 @@ def _key_lines(text: str, keys: dict[str, str]) -> dict[str, int]:
         if name in keys and "=" in line:
             lines.setdefault(name, number)
     return lines
+
+
+def _zone_exists(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True

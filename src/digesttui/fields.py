@@ -152,6 +152,20 @@ def to_datetime(value: Any) -> datetime | None:
     return None
 
 
+def has_time(value: Any) -> bool:
+    """Whether a front-matter date says the time of day (a bare date does not)."""
+    if isinstance(value, datetime):
+        return True
+    if isinstance(value, date):
+        return False
+    return not isinstance(value, str) or re.search(r"\d[T ]\d{2}:\d{2}", value) is not None
+
+
+def name_has_time(path: str) -> bool:
+    m = _NAME_DATE.search(PurePath(path).name)
+    return m is not None and m[4] is not None
+
+
 def date_from_name(path: str) -> datetime | None:
     """`YYYY-MM-DD[-HH]` or `YYYY.MM.DD.HH` in a file name."""
     m = _NAME_DATE.search(PurePath(path).name)

@@ -29,7 +29,7 @@ SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 SUBPROCESS_THRESHOLD = 400
 """From how many files to parse a cold start in a child process."""
 
@@ -141,11 +141,12 @@ def encode(d: Digest) -> Encoded:
     items = tuple((i.n, i.title, i.url, tuple(map(tuple, i.links)), i.summary, i.section) for i in d.items)
     date = d.date.isoformat() if d.date else None
     problems = tuple(map(tuple, d.problems))
-    return (d.path, d.label, d.title, date, d.sort_key, d.categories, d.tags, items, problems, d.size, d.mtime_ns)
+    fields = (d.path, d.label, d.title, date, d.sort_key, d.categories, d.tags, items, problems, d.size, d.mtime_ns)
+    return (*fields, d.description, d.timed)
 
 
 def decode(value: Encoded) -> Digest:
-    path, label, title, date, sort_key, categories, tags, items, problems, size, mtime_ns = value
+    path, label, title, date, sort_key, categories, tags, items, problems, size, mtime_ns, description, timed = value
     return Digest(
         path,
         label,
@@ -158,6 +159,8 @@ def decode(value: Encoded) -> Digest:
         tuple(Problem(*p) for p in problems),
         size,
         mtime_ns,
+        description,
+        timed,
     )
 
 

@@ -58,6 +58,10 @@ class Digest:
     problems: tuple[Problem, ...] = ()
     size: int = 0
     mtime_ns: int = 0
+    description: str = ""
+    """The front matter's `description`, if any."""
+    timed: bool = True
+    """Whether `date` has a time of day (else only the day is known: no 00:00 is shown)."""
     item_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
     """`item_id` of each item, worked out once: the unread counts go through all of them."""
 

@@ -12,7 +12,15 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from digesttui.fields import FRONT_MATTER_LIMIT, date_from_name, load_front_matter, timestamp, to_datetime
+from digesttui.fields import (
+    FRONT_MATTER_LIMIT,
+    date_from_name,
+    has_time,
+    load_front_matter,
+    name_has_time,
+    timestamp,
+    to_datetime,
+)
 from digesttui.inline import LINK, find_links, is_web, plain
 from digesttui.model import Digest, Item, Link, Problem
 from digesttui.text import clean, safe, shorten
@@ -225,6 +233,7 @@ def unreadable(path: str, why: str, *, mtime_ns: int = 0, size: int = 0) -> Dige
     """A file (or folder) that cannot be read as a digest: listed, with the reason, no items."""
     named = date_from_name(path)
     return Digest(
+        timed=name_has_time(path),
         path=path,
         label=safe(path),
         title=safe(PurePath(path).name),
@@ -287,7 +296,7 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
         )
 
     title = _text(meta.get("title")) or h1 or safe(PurePath(path).stem)
-    when, date_problem = _pick_date(meta, path, mtime_ns)
+    when, timed, date_problem = _pick_date(meta, path, mtime_ns)
     if date_problem:
         problems.append(date_problem)
     return Digest(
@@ -302,6 +311,8 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
         problems=tuple(problems),
         size=size,
         mtime_ns=mtime_ns,
+        description=" ".join(_text(meta.get("description")).split()),
+        timed=timed,
     )
 
 
@@ -310,21 +321,24 @@ def _text(value: Any) -> str:
     return clean(str(value)).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
 
 
-def _pick_date(meta: dict[str, Any], path: str, mtime_ns: int) -> tuple[datetime | None, Problem | None]:
-    """The front matter's date, else the file name's, else the file's modification time."""
+def _pick_date(meta: dict[str, Any], path: str, mtime_ns: int) -> tuple[datetime | None, bool, Problem | None]:
+    """The front matter's date, else the file name's, else the file's modification time; and
+    whether it has a time of day."""
     raw = meta.get("date")
     when = to_datetime(raw)
     if when is not None:
-        return when, None
+        return when, has_time(raw), None
     named = date_from_name(path)
+    timed = name_has_time(path)
     if raw is None:
         if named is not None:
-            return named, None
+            return named, timed, None
         why = "no date in the front matter or the file name"
     else:
         why = f"date {shorten(clean(str(raw)), 60)!r} is not an ISO 8601 date"
     if named is not None:
-        return named, Problem("warning", f"{why}; using the date in the file name")
+        return named, timed, Problem("warning", f"{why}; using the date in the file name")
     if mtime_ns:
-        return datetime.fromtimestamp(mtime_ns / 1e9), Problem("warning", f"{why}; using the file's modification time")
-    return None, Problem("warning", why)
+        when = datetime.fromtimestamp(mtime_ns / 1e9)
+        return when, True, Problem("warning", f"{why}; using the file's modification time")
+    return None, False, Problem("warning", why)

@@ -7,15 +7,19 @@ keeps nothing the widgets share and change: they ask it (`digest_facts`, `item_m
 from __future__ import annotations
 
 import os
+import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from digesttui.library import Snapshot
 from digesttui.model import Digest, Item
 from digesttui.state import State
 from digesttui.text import safe
+from digesttui.times import display_zone, in_order, when_text
 
 if TYPE_CHECKING:
     from digesttui.search import Hit, SearchIndex
@@ -30,9 +34,27 @@ class Arrival:
     first_complete: bool
 
 
+_LEADING_DATE = re.compile(
+    r"\s*(?:\d{4}\s*[.\-/年]\s*\d{1,2}\s*[.\-/月]\s*\d{1,2}\s*日?(?:[.\-_T ]\d{1,2}(?:[:.]\d{2})?(?!\d))?"
+    r"|\d{1,2}[.\-/]\d{1,2}(?=[\-\s._]))"
+    r"(?:[\s\-—–_:：|·]*(?:日报|早报|晚报|周报)(?=[\s\-—–_:：|·]))?[\s\-—–_:：|·]*"
+)
+"""A date a title starts with (`2025.12.17.20`, `2026-04-13`, `2026年4月13日`, `12-01-日报-`)."""
+SHARED_TITLE = 3
+"""From how many digests with one title on, the list shows what tells them apart instead."""
+
+
 class Reader:
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: State, timezone: str | None = None) -> None:
         self.state = state
+        self.timezone = timezone
+        """The config's `timezone` ("local", an IANA name), or None: the digests' own."""
+        self.zone: tzinfo | None = None
+        self.zone_name = ""
+        """The zone times are shown in, named when it is not the machine's own."""
+        self._ordered: tuple[Digest, ...] = ()
+        self._shared: set[str] = set()
+        self._year = datetime.now().year
         self.snapshot: Snapshot | None = None
         self.loaded = False
         """Whether a complete snapshot has come (the library's first full load is done)."""
@@ -71,6 +93,10 @@ class Reader:
             return None
         self.snapshot = snapshot
         self._index = None
+        self.zone, self.zone_name = display_zone(snapshot.digests, self.timezone)
+        self._ordered = in_order(snapshot.digests, self.zone)
+        counts = Counter(d.title for d in snapshot.digests)
+        self._shared = {title for title, n in counts.items() if n >= SHARED_TITLE}
         added: set[str] = set()
         if self.loaded and previous is not None:
             added = {d.path for d in snapshot.digests} - {d.path for d in previous.digests}
@@ -100,7 +126,7 @@ class Reader:
     def refilter(self) -> None:
         """Apply the filters to the snapshot, keeping the reader's place."""
         self.count_unread()
-        digests = self.snapshot.digests if self.snapshot else ()
+        digests = self._ordered
         if self.category:
             digests = tuple(d for d in digests if self.category in d.categories or self.category in d.tags)
         if self.only_unread:
@@ -240,6 +266,18 @@ class Reader:
         item_id = digest.item_id(item)
         return self.state.is_read(item_id), self.state.is_starred(item_id)
 
+    def when_text(self, digest: Digest) -> str:
+        """The digest's time as the list shows it: in the zone of every time shown."""
+        return when_text(digest, self.zone, self._year)
+
+    def row_title(self, digest: Digest) -> str:
+        """The title as the list shows it: without a leading date (the date column says it); when
+        many digests share it, what tells this one apart (its description, else its first
+        headline)."""
+        if digest.title in self._shared and (digest.description or digest.items):
+            return digest.description or digest.items[0].title
+        return _LEADING_DATE.sub("", digest.title, count=1) or digest.title
+
     def digest_facts(self, digest: Digest) -> tuple[int, bool]:
         """A digest's unread items, and whether it arrived while the reader was open."""
         return self._unread.get(digest.path, 0), digest.path in self._new
@@ -377,6 +415,8 @@ class Reader:
             f"digest-tui — {where} — {len(snap.digests):,} digests, {snap.item_count:,} items, "
             f"{self.unread_total:,} unread"
         )
+        if self.zone_name:
+            text += f" — times in {self.zone_name}"
         filters = [("unread only", self.only_unread), ("starred only", self.only_starred)]
         filters.append((f"category: {self.category}", bool(self.category)))
         shown = [name for name, on in filters if on]

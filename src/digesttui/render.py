@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from digesttui.model import Digest, Item
+from digesttui.typeset import join_soft_breaks
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
@@ -18,6 +19,25 @@ def headline(item: Item) -> str:
     return markdown_link(item.title, item.url) if item.url else escape(item.title)
 
 
+def _source(url: str) -> str:
+    if "://" not in url:
+        return f"`{url}`"
+    return f"<{url}>" if short_url(url) == url else markdown_link(short_url(url), url)
+
+
+def short_url(url: str, limit: int = 40) -> str:
+    """A long link as its host and the start of its path, with `…` (a WeChat link takes four
+    lines in full); the link itself, for `o`, `c` and the terminal, stays whole."""
+    if len(url) <= limit:
+        return url
+    rest = url.partition("://")[2]
+    host, _, path = rest.partition("/")
+    room = max(8, limit - len(host) - 2)
+    if not path:
+        return f"{host[: limit - 1]}…"
+    return f"{host}/{path}" if len(path) <= room else f"{host}/{path[:room]}…"
+
+
 def markdown_link(text: str, url: str) -> str:
     """`[text](url)`: the URL in angle brackets only when it needs them (spaces, parentheses,
     angle brackets), so that it pastes into every Markdown reader."""
@@ -25,17 +45,18 @@ def markdown_link(text: str, url: str) -> str:
     return f"[{escape(text)}]({target})"
 
 
-def item_markdown(digest: Digest, item: Item) -> str:
-    """The detail pane: headline, the source link in full, the summary, and where it is from."""
+def item_markdown(digest: Digest, item: Item, when: str = "") -> str:
+    """The detail pane: headline, the source link (a long one shortened on screen), the summary,
+    and where it is from (`when`: its time as the list shows it)."""
     parts = []
     if item.section:
         parts.append(f"*{escape(item.section)}*")
     parts.append(f"## {headline(item)}")
     if item.url:
-        parts.append(f"Source: <{item.url}>" if "://" in item.url else f"Source: `{item.url}`")
+        parts.append(f"Source: {_source(item.url)}")
     if item.summary:
-        parts.append(item.summary)
-    about = [f"**{escape(digest.title)}**", digest.date_text()]
+        parts.append(join_soft_breaks(item.summary))
+    about = [f"**{escape(digest.title)}**", when or digest.date_text()]
     if digest.categories or digest.tags:
         about.append(" · ".join(escape(c) for c in (*digest.categories, *digest.tags)))
     parts.append("---")

@@ -30,11 +30,14 @@ async def test_start_shows_newest_digest_first_item_and_focus() -> None:
         assert app.focused is digests
         rows = visible_rows(digests)
         assert len(rows) == 6
-        assert rows[0].startswith("12-19 20:00  Evening notes") and rows[0].endswith("3/3")
-        assert rows[-1].startswith("12-17 16:00  过去4小时")
+        assert rows[0].startswith("2025-12-19 20:00   Evening") and rows[0].endswith("3/3")  # the year: not this one
+        assert rows[-1].startswith("2025-12-17 16:00   过去4小时")  # its leading date left out
         assert visible_rows(items)[0].startswith("•  1. Sample: an open speech model adds")
         assert "## [Sample: an open speech model adds twelve languages]" in detail.source
-        assert "Source: <https://example.com/speech/twelve-languages>" in detail.source
+        assert (
+            "Source: [example.com/speech/twelve-languages](https://example.com/speech/twelve-languages)"
+            in detail.source
+        )
         text = header(app)
         assert "bundled samples" in text and "6 digests" in text and "24 items" in text
 

@@ -63,3 +63,16 @@ def test_search_results(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(samples(), terminal_size=(120, 24), run_before=go)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 40)], ids=["80", "160"])
+def test_a_chinese_item_with_english_names(snap_compare, size: tuple[int, int]) -> None:
+    """The reference digest's second item: Chinese mixed with English names, set by our rule."""
+
+    async def go(pilot: Pilot) -> None:
+        await after(pilot, "G", "k", "l", "j")
+        app = pilot.app
+        assert isinstance(app, DigestApp) and app.reader.item is not None
+        assert app.reader.item.title.startswith("Google创始人谢尔盖·布林")
+
+    assert snap_compare(samples(), terminal_size=size, run_before=go)

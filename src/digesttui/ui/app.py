@@ -30,7 +30,7 @@ from digesttui.reader import Reader
 from digesttui.resources import resource
 from digesttui.state import State, state_path
 from digesttui.text import safe, shorten
-from digesttui.ui import linkactions
+from digesttui.ui import linkactions, wrapping
 from digesttui.ui.detail import DetailPane
 from digesttui.ui.keys import APP_BINDINGS, all_bindings, keymap_problems
 from digesttui.ui.lists import DigestList, ItemList
@@ -85,6 +85,7 @@ class DigestApp(App[None]):
         on_loaded: Callable[[], object] = lambda: None,
     ) -> None:
         super().__init__()
+        wrapping.install()  # Chinese text broken where a Chinese reader expects
         self.config = config or Config()
         self.library = Library(roots, cache_dir, self.config.file_limit)
         self.samples = samples
@@ -93,7 +94,7 @@ class DigestApp(App[None]):
         self.config_problem = config_problem
         self.browser = browser or self.config.browser
         self.state = state or State(state_path())
-        self.reader = Reader(self.state)
+        self.reader = Reader(self.state, self.config.timezone)
         self.on_painted, self.on_loaded = on_painted, on_loaded
         """The entry point's hooks: after the first frame, after the library's first full load."""
         self._read_timer: Timer | None = None
@@ -113,6 +114,11 @@ class DigestApp(App[None]):
         digests, items, detail = DigestList(id="digests"), ItemList(id="items"), DetailPane(id="detail")
         digests.border_title, items.border_title, detail.border_title = "Digests", "Items", "Detail"
         digests.facts, items.marks = self.reader.digest_facts, self.reader.item_marks
+        digests.when, digests.title_of, detail.when = (
+            self.reader.when_text,
+            self.reader.row_title,
+            self.reader.when_text,
+        )
         digests.moved, items.moved = self._digest_moved, self._item_moved
         yield from (digests, items, detail)  # no containers: each one costs the first paint
 

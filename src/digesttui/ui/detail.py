@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
@@ -70,6 +71,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         """The Markdown now shown."""
         self.highlight: tuple[str, ...] = ()
         """Words to highlight (a search's)."""
+        self.when: Callable[[Digest], str] = lambda digest: digest.date_text()
+        """A digest's time as shown (the reader's `when_text`)."""
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
         """Show an item (or a digest's problems) once the lists have painted."""
@@ -98,7 +101,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         try:
             while self._wanted != self._shown:
                 wanted = self._wanted
-                text = _markdown(wanted)
+                text = _markdown(wanted, self.when)
                 big = len(text) > BIG
                 markdown = await self._markdown()
                 markdown.highlight = wanted[2] if wanted else ()
@@ -151,8 +154,8 @@ def _place(shown: Shown | None) -> tuple[str, str] | None:
     return digest.path, digest.item_id(item) if item else ""
 
 
-def _markdown(shown: Shown | None) -> str:
+def _markdown(shown: Shown | None, when: Callable[[Digest], str]) -> str:
     if shown is None:
         return ""
     digest, item, _ = shown
-    return item_markdown(digest, item) if item else problems_markdown(digest)
+    return item_markdown(digest, item, when(digest)) if item else problems_markdown(digest)

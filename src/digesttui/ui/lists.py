@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -10,10 +9,7 @@ from rich.text import Text
 from textual.binding import BindingType
 
 from digesttui.model import Digest, Item
-from digesttui.ui.rowlist import PANE_BINDINGS, RowList
-
-_DATE_PREFIX = re.compile(r"^\d{4}[.-]\d{2}[.-]\d{2}(?:[.-]\d{2})?\s+")
-"""A title that starts with its own date repeats the date column; the list leaves it out."""
+from digesttui.ui.rowlist import PANE_BINDINGS, RowList, fit
 
 
 class DigestList(RowList):
@@ -26,6 +22,10 @@ class DigestList(RowList):
         self.digests: Sequence[Digest] = ()
         self.facts: Callable[[Digest], tuple[int, bool]] = lambda digest: (0, False)
         """A digest's unread items, and whether it is new (the reader's `digest_facts`)."""
+        self.when: Callable[[Digest], str] = lambda digest: digest.date_text()
+        """Its time as shown (the reader's `when_text`: one zone for all)."""
+        self.title_of: Callable[[Digest], str] = lambda digest: digest.title
+        """Its title as the list shows it (the reader's `row_title`)."""
 
     def show(self, digests: Sequence[Digest], cursor: int, empty: str = "") -> None:
         self.digests = digests
@@ -34,19 +34,18 @@ class DigestList(RowList):
 
     def row_text(self, index: int, width: int) -> Text:
         digest = self.digests[index]
-        when = digest.date_text()
         text = Text(end="")
-        text.append(when[5:] if width < 44 else when, style=self.style("dim"))
+        text.append(self.when(digest), style=self.style("dim"))
         unread, new = self.facts(digest)
-        text.append(" ●" if new else "  ", style=self.style("mark"))
+        text.append(" ● " if new else "   ", style=self.style("mark"))
         if digest.has_error:
             name = digest.label.rsplit("/", 1)[-1]
             text.append(f"⚠ {name}", style=self.style("error"))
             return text
         count = f" {unread}/{len(digest.items)}" if unread else f" {len(digest.items)}"
-        title = digest.title[: width + 1]  # a cell a character at least: no more can show
-        text.append(_DATE_PREFIX.sub("", title) or title, style="" if unread else self.style("dim"))
-        text.truncate(max(0, width - len(count)), overflow="ellipsis", pad=True)
+        title = self.title_of(digest)[: width + 1]  # a cell a character at least: no more can show
+        text.append(title, style="" if unread else self.style("dim"))
+        text = fit(text, max(0, width - len(count)))
         text.append(count, style=self.style("mark") if unread else self.style("dim"))
         return text
 

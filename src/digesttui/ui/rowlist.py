@@ -15,12 +15,32 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from digesttui.typeset import cell_len
+
 PANE_BINDINGS: list[BindingType] = [
     Binding("tab", "app.pane(1)", "Next pane", show=False, id="pane.next"),
     Binding("shift+tab", "app.pane(-1)", "Previous pane", show=False, id="pane.previous"),
 ]
 """Tab goes digests -> items -> detail in every layout (Textual's own focus order follows where
 the panes are drawn, which the stacked layouts change)."""
+
+
+def fit(text: Text, width: int) -> Text:
+    """`text` in exactly `width` cells: cut with `…` right after the last character that fits
+    (Rich's truncation leaves a space before it when that character is a wide one), or padded."""
+    if text.cell_len <= width:
+        text.pad_right(width - text.cell_len)
+        return text
+    used = cut = 0
+    for index, ch in enumerate(text.plain):
+        used += cell_len(ch)
+        if used > width - 1:
+            break
+        cut = index + 1
+    fitted = text[:cut]
+    fitted.append("…")
+    fitted.pad_right(width - fitted.cell_len)
+    return fitted
 
 
 class RowList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -144,8 +164,7 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
                 text.truncate(width, overflow="ellipsis", pad=True)
                 return Strip(Segment.apply_style(list(text.render(self.app.console)), base), width)
             return Strip.blank(width, base)
-        text = self.row_text(index, width)
-        text.truncate(width, overflow="ellipsis", pad=True)
+        text = fit(self.row_text(index, width), width)
         if index == self.cursor:
             text.stylize(self.get_component_rich_style("rowlist--cursor"))
         segments = list(text.render(self.app.console))

@@ -48,7 +48,7 @@ class SearchResults(RowList):
 
         digest, item = self.hits[index]
         text = Text(end="")
-        text.append(digest.date_text()[5:] + "  ", style=self.style("dim"))
+        text.append(self.app.reader.when_text(digest) + "  ", style=self.style("dim"))  # type: ignore[attr-defined]
         text.append(item.title[: width + 1])
         found = snippet(item, self.query_text)
         if found:  # the match is in the summary: where
@@ -134,7 +134,7 @@ class GoToDigest(Provider):
             return
         found = 0
         for digest in app.reader.snapshot.digests if app.reader.snapshot else ():
-            label = f"{digest.date_text()} {digest.title}"
+            label = f"{app.reader.when_text(digest)} {digest.title}"
             at = label.lower().find(needle)
             if at == -1:
                 continue
