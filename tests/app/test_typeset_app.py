@@ -30,7 +30,7 @@ def test_textual_and_rich_wrap_through_our_rule() -> None:
     shown = [line.plain for line in Content(text).wrap(30)]
     assert shown[0] == "Google创始人谢尔盖·布林"  # the Chinese run stays on the line, "（" goes on
     assert not any(line.startswith(("，", "。")) for line in shown)
-    assert [t.plain for t in rich.text.Text(text).wrap(rich.console.Console(), 30)][0] == shown[0]
+    assert next(t.plain for t in rich.text.Text(text).wrap(rich.console.Console(), 30)) == shown[0]
 
 
 async def test_the_detail_starts_at_its_first_row_and_long_links_are_short_on_screen(

@@ -3,6 +3,7 @@ times in one zone; titles that tell digests apart."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,7 +25,7 @@ BRIN = (
 
 def lines(text: str, width: int) -> list[str]:
     offsets = [0, *break_offsets(text, width), len(text)]
-    return [text[a:b] for a, b in zip(offsets, offsets[1:], strict=False)]
+    return [text[a:b] for a, b in itertools.pairwise(offsets)]
 
 
 @pytest.mark.parametrize("width", [20, 40, 80])
