@@ -23,6 +23,7 @@ OPENING = frozenset("（「『【《〈〔［｛〘〖“‘")
 """May not end a line."""
 
 
+@lru_cache(maxsize=8192)
 def is_cjk(ch: str) -> bool:
     """Han, kana, Hangul, CJK symbols and punctuation, fullwidth forms: a line may break around it."""
     code = ord(ch)

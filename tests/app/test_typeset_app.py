@@ -11,7 +11,7 @@ from textual.content import Content
 
 from digesttui import links
 from digesttui.config import Config
-from digesttui.typeset import break_offsets
+from digesttui.ui import wrapping
 from digesttui.ui.app import DigestApp
 from digesttui.ui.detail import DetailPane
 from digesttui.ui.lists import DigestList
@@ -25,7 +25,7 @@ def test_textual_and_rich_wrap_through_our_rule() -> None:
     """Fails loudly when Textual or Rich stop breaking lines with `divide_line` (see
     digesttui/ui/wrapping.py): Chinese would again break only at spaces."""
     DigestApp(["/nowhere"], watch=False)  # installs the rule
-    assert textual.content.divide_line is break_offsets and rich.text.divide_line is break_offsets
+    assert textual.content.divide_line is wrapping.divide_line and rich.text.divide_line is wrapping.divide_line
     text = "Google创始人谢尔盖·布林（Sergey Brin）在斯坦福工程学院百年庆典上进行了长篇对话。他坦诚分享了经验。"
     shown = [line.plain for line in Content(text).wrap(30)]
     assert shown[0] == "Google创始人谢尔盖·布林"  # the Chinese run stays on the line, "（" goes on
