@@ -23,10 +23,13 @@ from digesttui.fields import (
 )
 from digesttui.inline import LINK, find_links, is_web, plain
 from digesttui.model import Digest, Item, Link, Problem
-from digesttui.text import clean, safe, shorten
+from digesttui.text import UNSAFE, clean, safe, shorten
 
 __all__ = ["clean", "parse_digest", "plain"]
 
+
+LONG_LINE = 20_000
+"""Characters on one line above which `--check` wonders whether the file is what it should be."""
 
 # --- items ---------------------------------------------------------------------------------------
 # Line patterns, each linear in its line (see `inline` for what that takes).
@@ -255,8 +258,14 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
         line = data[: exc.start].count(b"\n") + 1
         problems.append(Problem("error", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line))
         text = data.decode("utf-8", errors="replace")
-    text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problems += _unsafe_text(text)
+    text = clean(text)
     lines = text.split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    if len(lines[longest]) > LONG_LINE:
+        why = f"a line of {len(lines[longest]):,} characters: is the file what it should be?"
+        problems.append(Problem("warning", why, longest + 1))
 
     meta: dict[str, Any] = {}
     body_start = 0
@@ -314,6 +323,16 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
         description=" ".join(_text(meta.get("description")).split()),
         timed=timed,
     )
+
+
+def _unsafe_text(text: str) -> list[Problem]:
+    """A warning when terminal control or bidi override characters had to be removed."""
+    found = UNSAFE.search(text)
+    if found is None:
+        return []
+    line = text.count("\n", 0, found.start()) + 1
+    code = f"U+{ord(found[0]):04X}"
+    return [Problem("warning", f"removed terminal control or bidi characters (the first: {code})", line)]
 
 
 def _text(value: Any) -> str:

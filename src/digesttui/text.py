@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Terminal control characters (C0 but tab and newline, ESC, DEL, C1) and the bidi overrides and
 isolates (U+202A-202E, U+2066-2069), which reorder what follows them on screen."""
 
 
 def clean(text: str) -> str:
     """Remove terminal control characters and bidi overrides and isolates."""
-    return _UNSAFE.sub("", text)
+    return UNSAFE.sub("", text)
 
 
 def safe(text: str) -> str:

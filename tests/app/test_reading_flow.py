@@ -255,3 +255,18 @@ def test_the_readme_key_table_and_the_help_agree() -> None:
     built_in = {"Ctrl+P"}  # Textual's command palette
     assert bound - documented == set(), "keys missing from the README"
     assert documented - bound - built_in == set(), "keys in the README that do nothing"
+
+
+async def test_notifications_stay_inside_the_screen(tmp_path: Path) -> None:
+    from textual.geometry import Region
+
+    long_url = "https://e.example/" + "a-very-long-path-segment/" * 20
+    write(tmp_path, "2025-01-02.md", f"---\ntitle: T\ndate: 2025-01-02\n---\n1. [Long]({long_url})\n")
+    app = DigestApp([str(tmp_path)], watch=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await started(pilot, app)
+        await pilot.press("o", "c")  # no browser here: both copy, with long messages
+        await wait_for(pilot, lambda: len(toasts(app)) == 2)
+        screen = Region(0, 0, 80, 24)
+        for toast in app.screen.query("Toast"):
+            assert screen.contains_region(toast.region), toast.region
