@@ -16,32 +16,48 @@ FILE_LIMIT = 16 * 2**20
 """Bytes above which a file is not read as a digest (the config's `max_file_mb`)."""
 
 
-def read_digest(path: str, st: os.stat_result | None = None, limit: int = FILE_LIMIT) -> Digest:
-    """Read and parse one file; a file that cannot be read is a digest with an error.
-
-    Only a regular file is read, and at most `limit` bytes of it: it is opened without blocking
-    (a FIFO put where a digest was would otherwise hold the reader forever), then checked."""
-    from digesttui.parse import parse_digest, unreadable  # YAML and friends: loaded with the first digest
-
-    mtime_ns = st.st_mtime_ns if st else 0
+def read_bytes(path: str, limit: int = FILE_LIMIT) -> tuple[bytes, os.stat_result] | str:
+    """A file's bytes and stat result, else why it cannot be read. Only a regular file is read,
+    and at most `limit` bytes of it: it is opened without blocking (a FIFO put where a digest was
+    would otherwise hold the reader forever), then checked."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        return unreadable(path, f"cannot be read: {exc.strerror or exc}", mtime_ns=mtime_ns)
+        return f"cannot be read: {exc.strerror or exc}"
     with open(fd, "rb", closefd=True) as f:
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                why = f"not read: it is {file_kind(st.st_mode)}, not a regular file"
-                return unreadable(path, why, mtime_ns=mtime_ns)
+                return f"not read: it is {file_kind(st.st_mode)}, not a regular file"
             if st.st_size > limit:
-                return unreadable(path, too_big(st.st_size, limit), mtime_ns=st.st_mtime_ns, size=st.st_size)
+                return too_big(st.st_size, limit)
             data = f.read(limit + 1)
         except OSError as exc:
-            return unreadable(path, f"cannot be read: {exc.strerror or exc}", mtime_ns=mtime_ns)
+            return f"cannot be read: {exc.strerror or exc}"
     if len(data) > limit:  # it grew while being read
-        return unreadable(path, too_big(len(data), limit), mtime_ns=st.st_mtime_ns, size=st.st_size)
+        return too_big(len(data), limit)
+    return data, st
+
+
+def read_digest(path: str, st: os.stat_result | None = None, limit: int = FILE_LIMIT) -> Digest:
+    """Read and parse one file; a file that cannot be read is a digest with an error."""
+    from digesttui.parse import parse_digest, unreadable  # YAML and friends: loaded with the first digest
+
+    read = read_bytes(path, limit)
+    if isinstance(read, str):
+        return unreadable(path, read, mtime_ns=st.st_mtime_ns if st else 0)
+    data, st = read
     return parse_digest(data, path, mtime_ns=st.st_mtime_ns, size=st.st_size)
+
+
+def read_body(path: str, limit: int = FILE_LIMIT) -> str:
+    """A digest file's body (front matter left out) as Markdown, safe to show; or why not."""
+    from digesttui.parse import body_of
+
+    read = read_bytes(path, limit)
+    if isinstance(read, str):
+        return f"*This file {read}.*"
+    return body_of(read[0])
 
 
 def too_big(size: int, limit: int) -> str:

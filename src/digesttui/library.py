@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import starmap
 from datetime import datetime
 from typing import Any, BinaryIO
 
@@ -155,8 +156,8 @@ def decode(value: Encoded) -> Digest:
         sort_key,
         categories,
         tags,
-        tuple(Item(n, t, url, tuple(Link(*link) for link in links), s, sec) for n, t, url, links, s, sec in items),
-        tuple(Problem(*p) for p in problems),
+        tuple([Item(n, t, url, tuple(starmap(Link, links)), s, sec) for n, t, url, links, s, sec in items]),
+        tuple(starmap(Problem, problems)),
         size,
         mtime_ns,
         description,

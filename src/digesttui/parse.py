@@ -108,6 +108,8 @@ def _make_item(n: int, raw: _Raw) -> Item:
     links = find_links(head, summary)
     if lead and url and links and links[0] == (title, url):
         links[0] = Link(title, url)  # share the strings: 80,000 items hold a copy less
+    if url is not None and ":" not in url.split("/", 1)[0]:
+        url = None  # a relative link (`/news/abc`, `#top`) is never the source: it leads nowhere from here
     if url is None:
         url = next((link.url for link in links if is_web(link.url)), None)
     return Item(n, title or "(no headline)", url, tuple(links), summary, raw.section)
@@ -232,6 +234,24 @@ def parse_digest(data: bytes, path: str, *, mtime_ns: int = 0, size: int | None 
         return unreadable(path, why, mtime_ns=mtime_ns, size=len(data) if size is None else size)
 
 
+def body_of(data: bytes) -> str:
+    """The Markdown body of a digest file, made safe to show: everything after its front matter."""
+    text = clean(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").replace("\r\n", "\n"))
+    lines = text.split("\n")
+    opener, end = _front_matter(lines)
+    return "\n".join(lines[end + 1 :]) if opener and end is not None else text
+
+
+def _front_matter(lines: list[str]) -> tuple[str, int | None]:
+    """The front matter's opening line (`---`, `+++`, or "" when there is none) and the index of
+    its closing line (None: never closed)."""
+    opener = lines[0].strip() if lines else ""
+    if opener not in ("---", "+++"):
+        return "", None
+    closers = ("---", "...") if opener == "---" else ("+++",)
+    return opener, next((i for i in range(1, len(lines)) if lines[i].rstrip() in closers), None)
+
+
 def unreadable(path: str, why: str, *, mtime_ns: int = 0, size: int = 0) -> Digest:
     """A file (or folder) that cannot be read as a digest: listed, with the reason, no items."""
     named = date_from_name(path)
@@ -269,10 +289,8 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
 
     meta: dict[str, Any] = {}
     body_start = 0
-    opener = lines[0].strip() if lines else ""
-    if opener in ("---", "+++"):
-        closers = ("---", "...") if opener == "---" else ("+++",)
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in closers), None)
+    opener, end = _front_matter(lines)
+    if opener:
         if end is None:
             problems.append(Problem("error", f"front matter opened with '{opener}' on line 1 is never closed", 1))
             body_start = 1
@@ -343,7 +361,7 @@ def _text(value: Any) -> str:
 def _pick_date(meta: dict[str, Any], path: str, mtime_ns: int) -> tuple[datetime | None, bool, Problem | None]:
     """The front matter's date, else the file name's, else the file's modification time; and
     whether it has a time of day."""
-    raw = meta.get("date")
+    raw = meta.get("date", meta.get("digest_date"))
     when = to_datetime(raw)
     if when is not None:
         return when, has_time(raw), None

@@ -56,7 +56,8 @@ def item_markdown(digest: Digest, item: Item, when: str = "") -> str:
         parts.append(f"Source: {_source(item.url)}")
     if item.summary:
         parts.append(join_soft_breaks(item.summary))
-    about = [f"**{escape(digest.title)}**", when or digest.date_text()]
+    title = f"**{escape(digest.title)}**" + (f" ({escape(digest.description)})" if digest.description else "")
+    about = [title, when or digest.date_text()]
     if digest.categories or digest.tags:
         about.append(" · ".join(escape(c) for c in (*digest.categories, *digest.tags)))
     parts.append("---")

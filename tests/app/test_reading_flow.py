@@ -270,3 +270,27 @@ async def test_notifications_stay_inside_the_screen(tmp_path: Path) -> None:
         screen = Region(0, 0, 80, 24)
         for toast in app.screen.query("Toast"):
             assert screen.contains_region(toast.region), toast.region
+
+
+async def test_v_shows_the_whole_digest_and_esc_comes_back(tmp_path: Path) -> None:
+    from digesttui.ui.whole import WholeDigest
+
+    write(
+        tmp_path,
+        "2025-01-02.md",
+        "---\ntitle: Whole\ndate: 2025-01-02\ndescription: the second issue\n---\n\n"
+        "An introduction that is no item.\n\n1. [Alpha](https://a.example)\n   About alpha.\n\n"
+        "2. [Beta](https://b.example)\n   About beta.\n\nClosing words.\n",
+    )
+    app = DigestApp([str(tmp_path)], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, app)
+        await pilot.press("l", "j", "v")
+        await wait_for(pilot, lambda: isinstance(app.screen, WholeDigest) and app.screen.query("MarkdownBlock"))
+        shown = "\n".join(str(b.render()) for b in app.screen.query("MarkdownBlock"))
+        for part in ("An introduction that is no item.", "Alpha", "About beta.", "Closing words."):
+            assert part in shown
+        assert "the second issue" in str(app.screen.query_one("#whole-title").render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, WholeDigest))
+        assert app.reader.item is not None and app.reader.item.title == "Beta" and isinstance(app.focused, ItemList)

@@ -190,3 +190,21 @@ def test_export_starred_prints_markdown() -> None:
     out = subprocess.run([executable(), "--export-starred"], capture_output=True, text=True, check=True).stdout
     assert out.startswith("# Starred items\n")
     assert "- [Big \\[news\\]](https://n.example/1)\n  *D — 2025-01-01 08:00*\n\n  **Bold** words\n  line two\n" in out
+
+
+def test_e_hands_the_terminal_to_the_pager_and_comes_back(tmp_path: Path) -> None:
+    write(tmp_path / "d", "2025-01-01.md", "---\ntitle: Paged\ndate: 2025-01-01\n---\n1. [A](https://a.example)\n")
+    pager = tmp_path / "pager"
+    record = tmp_path / "paged.txt"
+    pager.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> {record}\n')
+    pager.chmod(0o755)
+    term = Terminal(str(tmp_path / "d"), env={"PAGER": str(pager), "DIGEST_TUI_STATE": str(tmp_path / "s.json")})
+    term.shows("Paged")
+    term.press("e")
+    end = time.monotonic() + 10
+    while not record.exists() and time.monotonic() < end:
+        term.read(0.1)
+    assert record.read_text().strip().endswith("2025-01-01.md")
+    term.shows("Paged")  # the reader is back
+    term.press("q")
+    assert term.exit_code() == 0

@@ -259,3 +259,16 @@ def test_control_characters_are_stripped_everywhere() -> None:
 
 def test_clean_keeps_tab_and_newline() -> None:
     assert clean("a\tb\nc\x1b\x9bd\x85e") == "a\tb\ncde"
+
+
+def test_a_relative_link_is_never_the_source() -> None:
+    d = parse_digest(
+        b"---\ntitle: T\ndigest_date: '2026-05-04'\ndescription: Issue 7\n---\n"
+        b"1. [Local](/news/2026-05-04/abc)\n   See [the post](https://p.example/abc).\n"
+        b"2. [Only local](/news/x)\n   Nothing else.\n",
+        "/d/x.md",
+    )
+    assert [i.url for i in d.items] == ["https://p.example/abc", None]
+    assert d.items[1].links[0].url == "/news/x"  # still in the item, shown
+    assert d.date is not None and d.date.date().isoformat() == "2026-05-04" and not d.timed
+    assert d.description == "Issue 7"

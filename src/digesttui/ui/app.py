@@ -6,6 +6,7 @@ Longer than our ~400 lines on purpose: it is the key bindings and one short meth
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -333,6 +334,32 @@ class DigestApp(App[None]):
         self.reader.move_digest(self.reader.digest_index + step)
         self.query_one(DigestList).jump(self.reader.digest_index)
         self._show_items()
+
+    def action_view_digest(self) -> None:
+        from digesttui.ui.whole import WholeDigest
+
+        digest = self.reader.digest
+        if digest is not None:
+            self.push_screen(WholeDigest(digest, self.reader.when_text(digest), self.config.file_limit))
+
+    def action_pager(self) -> None:
+        """The digest's file in `$PAGER` (default `less`); the reader is back where it was after."""
+        import shlex
+        import subprocess
+
+        from textual.app import SuspendNotSupported
+
+        digest = self.reader.digest
+        if digest is None:
+            return
+        argv = [*shlex.split(os.environ.get("PAGER") or "less"), digest.path]
+        try:
+            with self.suspend():
+                subprocess.run(argv, check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot be handed to a pager.", severity="warning")
+        except (OSError, ValueError) as exc:
+            self.notify(f"Could not start {argv[0]!r}: {exc}", severity="error")
 
     def action_help(self) -> None:
         from digesttui.ui.screens import HelpScreen

@@ -131,13 +131,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="detail-big", exit_on_error=False)
     def _render_big(self, text: str, width: int) -> None:
-        from rich.console import Console
-        from rich.markdown import Markdown as RichMarkdown
-
-        console = Console(width=max(20, width), force_terminal=True, color_system="truecolor", legacy_windows=False)
-        lines = console.render_lines(RichMarkdown(text, hyperlinks=False), pad=False)
-        strips = [Strip(Segment.adjust_line_length(line, width)) for line in lines]
-        self.app.call_from_thread(self._big_rendered, text, strips)
+        self.app.call_from_thread(self._big_rendered, text, rich_lines(text, width))
 
     def _big_rendered(self, text: str, strips: list[Strip]) -> None:
         if self.source != text or not self.is_attached:
@@ -145,6 +139,16 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self.query_one("#markdown").display = False
         self.query_one("#note", Static).update("")
         self.query_one(RenderedLines).set_lines(strips)
+
+
+def rich_lines(text: str, width: int) -> list[Strip]:
+    """Markdown rendered by Rich, as lines to draw (in a thread: seconds for a 200 KB text)."""
+    from rich.console import Console
+    from rich.markdown import Markdown as RichMarkdown
+
+    console = Console(width=max(20, width), force_terminal=True, color_system="truecolor", legacy_windows=False)
+    lines = console.render_lines(RichMarkdown(text, hyperlinks=False), pad=False)
+    return [Strip(Segment.adjust_line_length(line, width)) for line in lines]
 
 
 def _place(shown: Shown | None) -> tuple[str, str] | None:

@@ -34,6 +34,8 @@ APP_BINDINGS: list[BindingType] = [
     Binding("Y", "copy_item", "Copy item as Markdown", show=False, id="item.copy"),
     Binding("m", "toggle_read", "Mark read / unread", show=False, id="item.toggle_read"),
     Binding("M", "mark_digest_read", "Mark the digest read", show=False, id="digest.mark_read"),
+    Binding("v", "view_digest", "The whole digest", show=False, id="digest.view"),
+    Binding("e", "pager", "The digest's file in $PAGER", show=False, id="digest.pager"),
     Binding("A", "mark_all_read", "Mark everything shown read", show=False, id="all.mark_read"),
     Binding("ctrl+z", "undo", "Undo the last mark read", show=False, id="undo"),
     Binding("s", "toggle_star", "Star / unstar", show=False, id="item.star"),

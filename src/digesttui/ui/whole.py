@@ -1,0 +1,73 @@
+"""`v`: the selected digest as one document, everything the file says after its front matter
+(the overview, the items in order, the closing notes), rendered as the detail pane renders an item."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widgets import Footer, Static
+
+from digesttui.files import read_body
+from digesttui.model import Digest
+from digesttui.ui.detail import BIG, RenderedLines, rich_lines
+from digesttui.ui.markdown import LinkedMarkdown
+from digesttui.ui.screens import SCREENS_CSS
+
+
+class WholeDigest(Screen[None]):
+    CSS_PATH = SCREENS_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,v", "dismiss", "Back", id="whole.back"),
+        Binding("j,down", "scroll('down')", "Down", show=False, id="whole.down"),
+        Binding("k,up", "scroll('up')", "Up", show=False, id="whole.up"),
+        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False, id="whole.page_down"),
+        Binding("b,pageup", "scroll('page_up')", "Page up", show=False, id="whole.page_up"),
+        Binding("g,home", "scroll('home')", "Top", show=False, id="whole.top"),
+        Binding("G,end", "scroll('end')", "Bottom", show=False, id="whole.bottom"),
+    ]
+
+    def __init__(self, digest: Digest, when: str, limit: int) -> None:
+        super().__init__()
+        self.digest, self.when, self.limit = digest, when, limit
+        self.text: str | None = None
+        """The Markdown shown, once read."""
+
+    def compose(self) -> ComposeResult:
+        title = f"{self.digest.title} — {self.when}" + (
+            f" — {self.digest.description}" if self.digest.description else ""
+        )
+        yield Static(Content(title), id="whole-title")
+        with VerticalScroll(id="whole"):
+            yield LinkedMarkdown(id="whole-markdown", open_links=False)
+            yield RenderedLines(id="whole-big")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+        self._read(self.query_one(VerticalScroll).scrollable_content_region.width)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _read(self, width: int) -> None:
+        text = read_body(self.digest.path, self.limit)
+        self.app.call_from_thread(self._show, text, None if len(text) <= BIG else rich_lines(text, width))
+
+    def _show(self, text: str, big: list[Strip] | None) -> None:
+        if not self.is_attached:
+            return
+        if big is None:
+            self.query_one(LinkedMarkdown).update(text)
+        else:
+            self.query_one(LinkedMarkdown).display = False
+            self.query_one(RenderedLines).set_lines(big)
+        self.text = text
+
+    def action_scroll(self, where: str) -> None:
+        scroll = self.query_one(VerticalScroll)
+        getattr(scroll, f"scroll_{where}")(animate=False)
