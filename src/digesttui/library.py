@@ -18,8 +18,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import starmap
 from datetime import datetime
+from itertools import starmap
 from typing import Any, BinaryIO
 
 from digesttui import __version__
