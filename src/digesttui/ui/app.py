@@ -6,7 +6,6 @@ Longer than our ~400 lines on purpose: it is the key bindings and one short meth
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,7 +30,7 @@ from digesttui.reader import Reader
 from digesttui.resources import resource
 from digesttui.state import State, state_path
 from digesttui.text import safe, shorten
-from digesttui.ui import linkactions, wrapping
+from digesttui.ui import linkactions, whole, wrapping
 from digesttui.ui.detail import DetailPane
 from digesttui.ui.keys import APP_BINDINGS, all_bindings, keymap_problems
 from digesttui.ui.lists import DigestList, ItemList
@@ -336,30 +335,12 @@ class DigestApp(App[None]):
         self._show_items()
 
     def action_view_digest(self) -> None:
-        from digesttui.ui.whole import WholeDigest
-
-        digest = self.reader.digest
-        if digest is not None:
-            self.push_screen(WholeDigest(digest, self.reader.when_text(digest), self.config.file_limit))
+        if self.reader.digest is not None:
+            whole.show(self, self.reader.digest, self.reader.when_text(self.reader.digest), self.config.file_limit)
 
     def action_pager(self) -> None:
-        """The digest's file in `$PAGER` (default `less`); the reader is back where it was after."""
-        import shlex
-        import subprocess
-
-        from textual.app import SuspendNotSupported
-
-        digest = self.reader.digest
-        if digest is None:
-            return
-        argv = [*shlex.split(os.environ.get("PAGER") or "less"), digest.path]
-        try:
-            with self.suspend():
-                subprocess.run(argv, check=False)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot be handed to a pager.", severity="warning")
-        except (OSError, ValueError) as exc:
-            self.notify(f"Could not start {argv[0]!r}: {exc}", severity="error")
+        if self.reader.digest is not None:
+            whole.page(self, self.reader.digest.path)
 
     def action_help(self) -> None:
         from digesttui.ui.screens import HelpScreen

@@ -1,12 +1,13 @@
 """`v`: the selected digest as one document, everything the file says after its front matter
-(the overview, the items in order, the closing notes), rendered as the detail pane renders an item."""
+(the overview, the items in order, the closing notes), rendered as the detail pane renders an item.
+`e`: the digest's file in the user's pager."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -71,3 +72,26 @@ class WholeDigest(Screen[None]):
     def action_scroll(self, where: str) -> None:
         scroll = self.query_one(VerticalScroll)
         getattr(scroll, f"scroll_{where}")(animate=False)
+
+
+def show(app: App[None], digest: Digest, when: str, limit: int) -> None:
+    app.push_screen(WholeDigest(digest, when, limit))
+
+
+def page(app: App[None], path: str) -> None:
+    """The file in `$PAGER` (default `less`): the terminal is the pager's until it quits, then the
+    reader is back where it was."""
+    import os
+    import shlex
+    import subprocess
+
+    from textual.app import SuspendNotSupported
+
+    argv = [*shlex.split(os.environ.get("PAGER") or "less"), path]
+    try:
+        with app.suspend():
+            subprocess.run(argv, check=False)
+    except SuspendNotSupported:
+        app.notify("This terminal cannot be handed to a pager.", severity="warning")
+    except (OSError, ValueError) as exc:
+        app.notify(f"Could not start {argv[0]!r}: {exc}", severity="error")
