@@ -197,10 +197,11 @@ def collector_tuned() -> dict[str, Callable[[], None]]:
 
     - Off until the first frame: importing Textual and building the frame allocate much and free
       little; collecting meanwhile spent ~13 ms of the first paint finding nothing.
-    - While the library loads, young objects are collected every 100,000 allocations, not 700,
-      and older ones seldom: unpickling 10k digests took 0.58 s with the default collector and
-      0.28 s without it, and collections over the growing library stalled the screen up to
-      350 ms during a cold load. Garbage is still collected.
+    - While the library loads, a collection comes every million new objects that live on (the
+      library's), not every 700: the warm load of 10k digests took 0.89 s with the default
+      collector, 0.37 s at 100,000, 0.29 s at a million (0.30 s with none), and collections over
+      the growing library stalled the screen up to 350 ms during a cold load. Cyclic garbage is
+      still collected.
     - Once loaded, the library's hundreds of thousands of long-lived objects are frozen, so that
       no full collection walks them again (that stalled the screen 56 + 48 ms), and the default
       thresholds come back."""
@@ -208,7 +209,7 @@ def collector_tuned() -> dict[str, Callable[[], None]]:
     gc.disable()
 
     def painted() -> None:
-        gc.set_threshold(100_000, 50, 100)
+        gc.set_threshold(1_000_000, 1000, 1000)
         gc.enable()
 
     def loaded() -> None:
