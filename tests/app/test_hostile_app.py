@@ -142,10 +142,15 @@ def titles(app: DigestApp) -> list[str]:
     return [d.title for d in app.reader.snapshot.digests] if app.reader.snapshot else []
 
 
-async def test_the_root_deleted_and_made_again_at_once_is_watched(tmp_path: Path) -> None:
+def watched_root(tmp_path: Path) -> tuple[Path, DigestApp]:
+    """A root folder with one digest, and a reader watching it."""
     root = tmp_path / "d"
     write(root, "2025-01-01.md", digest_text("Old", "2025-01-01", ("A", "https://a.example")))
-    app = DigestApp([str(root)])
+    return root, DigestApp([str(root)])
+
+
+async def test_the_root_deleted_and_made_again_at_once_is_watched(tmp_path: Path) -> None:
+    root, app = watched_root(tmp_path)
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await _watching(pilot, app)
         shutil.rmtree(root)
@@ -157,9 +162,7 @@ async def test_the_root_deleted_and_made_again_at_once_is_watched(tmp_path: Path
 
 
 async def test_the_root_replaced_by_a_file_and_back(tmp_path: Path) -> None:
-    root = tmp_path / "d"
-    write(root, "2025-01-01.md", digest_text("Old", "2025-01-01", ("A", "https://a.example")))
-    app = DigestApp([str(root)])
+    root, app = watched_root(tmp_path)
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await _watching(pilot, app)
         shutil.rmtree(root)
