@@ -54,7 +54,6 @@ class Reader:
         """The zone times are shown in, named when it is not the machine's own."""
         self._ordered: tuple[Digest, ...] = ()
         self._shared: set[str] = set()
-        self._year = datetime.now().year
         self.snapshot: Snapshot | None = None
         self.loaded = False
         """Whether a complete snapshot has come (the library's first full load is done)."""
@@ -268,7 +267,7 @@ class Reader:
 
     def when_text(self, digest: Digest) -> str:
         """The digest's time as the list shows it: in the zone of every time shown."""
-        return when_text(digest, self.zone, self._year)
+        return when_text(digest, self.zone, datetime.now().year)  # not kept: a reader open over New Year
 
     def row_title(self, digest: Digest) -> str:
         """The title as the list shows it: without a leading date (the date column says it); when
