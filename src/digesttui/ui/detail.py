@@ -47,6 +47,15 @@ class RenderedLines(Widget):
         return self.lines[y] if y < len(self.lines) else Strip.blank(self.size.width)
 
 
+SCROLL_BINDINGS: list[BindingType] = [
+    Binding("j,down", "scroll_down", "Detail: scroll down", show=False, id="detail.down"),
+    Binding("k,up", "scroll_up", "Detail: scroll up", show=False, id="detail.up"),
+    Binding("g,home", "scroll_home", "Detail: top", show=False, id="detail.top"),
+    Binding("G,end", "scroll_end", "Detail: bottom", show=False, id="detail.bottom"),
+]
+"""Moving in a rendered document: the detail pane and the whole digest (`v`)."""
+
+
 class DetailPane(VerticalScroll, inherit_bindings=False):
     """The selected item as Markdown.
 
@@ -54,13 +63,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
     down renders what the cursor stops on, not every row it passed. A very long item is rendered
     in a worker thread, so that the screen never freezes."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Detail: scroll down", show=False, id="detail.down"),
-        Binding("k,up", "scroll_up", "Detail: scroll up", show=False, id="detail.up"),
-        Binding("g,home", "scroll_home", "Detail: top", show=False, id="detail.top"),
-        Binding("G,end", "scroll_end", "Detail: bottom", show=False, id="detail.bottom"),
-        *PANE_BINDINGS,
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*SCROLL_BINDINGS, *PANE_BINDINGS]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -17,21 +17,25 @@ from textual.widgets import Footer, Static
 
 from digesttui.files import read_body
 from digesttui.model import Digest
-from digesttui.ui.detail import BIG, RenderedLines, rich_lines
+from digesttui.ui.detail import BIG, SCROLL_BINDINGS, RenderedLines, rich_lines
 from digesttui.ui.markdown import LinkedMarkdown
 from digesttui.ui.screens import SCREENS_CSS
+
+
+class Document(VerticalScroll, inherit_bindings=False):
+    """The whole digest, scrolled with the detail pane's keys, and a page with Space / b."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *SCROLL_BINDINGS,
+        Binding("space,pagedown", "scroll_page_down", "Page down", show=False, id="whole.page_down"),
+        Binding("b,pageup", "scroll_page_up", "Page up", show=False, id="whole.page_up"),
+    ]
 
 
 class WholeDigest(Screen[None]):
     CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,v", "dismiss", "Back", id="whole.back"),
-        Binding("j,down", "scroll('down')", "Down", show=False, id="whole.down"),
-        Binding("k,up", "scroll('up')", "Up", show=False, id="whole.up"),
-        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False, id="whole.page_down"),
-        Binding("b,pageup", "scroll('page_up')", "Page up", show=False, id="whole.page_up"),
-        Binding("g,home", "scroll('home')", "Top", show=False, id="whole.top"),
-        Binding("G,end", "scroll('end')", "Bottom", show=False, id="whole.bottom"),
     ]
 
     def __init__(self, digest: Digest, when: str, limit: int) -> None:
@@ -45,14 +49,14 @@ class WholeDigest(Screen[None]):
             f" — {self.digest.description}" if self.digest.description else ""
         )
         yield Static(Content(title), id="whole-title")
-        with VerticalScroll(id="whole"):
+        with Document(id="whole"):
             yield LinkedMarkdown(id="whole-markdown", open_links=False)
             yield RenderedLines(id="whole-big")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
-        self._read(self.query_one(VerticalScroll).scrollable_content_region.width)
+        self.query_one(Document).focus()
+        self._read(self.query_one(Document).scrollable_content_region.width)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _read(self, width: int) -> None:
@@ -68,10 +72,6 @@ class WholeDigest(Screen[None]):
             self.query_one(LinkedMarkdown).display = False
             self.query_one(RenderedLines).set_lines(big)
         self.text = text
-
-    def action_scroll(self, where: str) -> None:
-        scroll = self.query_one(VerticalScroll)
-        getattr(scroll, f"scroll_{where}")(animate=False)
 
 
 def show(app: App[None], digest: Digest, when: str, limit: int) -> None:
