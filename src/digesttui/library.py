@@ -30,7 +30,7 @@ SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 SUBPROCESS_THRESHOLD = 400
 """From how many files to parse a cold start in a child process."""
 
@@ -143,11 +143,11 @@ def encode(d: Digest) -> Encoded:
     date = d.date.isoformat() if d.date else None
     problems = tuple(map(tuple, d.problems))
     fields = (d.path, d.label, d.title, date, d.sort_key, d.categories, d.tags, items, problems, d.size, d.mtime_ns)
-    return (*fields, d.description, d.timed)
+    return (*fields, d.description, d.overview, d.timed)
 
 
 def decode(value: Encoded) -> Digest:
-    path, label, title, date, sort_key, categories, tags, items, problems, size, mtime_ns, description, timed = value
+    path, label, title, date, sort_key, categories, tags, items, problems, size, mtime_ns, description, overview, timed = value
     return Digest(
         path,
         label,
@@ -161,6 +161,7 @@ def decode(value: Encoded) -> Digest:
         size,
         mtime_ns,
         description,
+        overview,
         timed,
     )
 

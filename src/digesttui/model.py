@@ -60,6 +60,8 @@ class Digest:
     mtime_ns: int = 0
     description: str = ""
     """The front matter's `description`, if any."""
+    overview: str = ""
+    """What the body says besides its items (intro, highlights, closing notes), as Markdown."""
     timed: bool = True
     """Whether `date` has a time of day (else only the day is known: no 00:00 is shown)."""
     item_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)

@@ -6,8 +6,6 @@ are values) and strips terminal control characters from every string it returns.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
@@ -21,8 +19,9 @@ from digesttui.fields import (
     timestamp,
     to_datetime,
 )
-from digesttui.inline import LINK, find_links, is_web, plain
-from digesttui.model import Digest, Item, Link, Problem
+from digesttui.inline import plain
+from digesttui.items import parts
+from digesttui.model import Digest, Problem
 from digesttui.text import UNSAFE, clean, safe, shorten
 
 __all__ = ["clean", "parse_digest", "plain"]
@@ -30,185 +29,6 @@ __all__ = ["clean", "parse_digest", "plain"]
 
 LONG_LINE = 20_000
 """Characters on one line above which `--check` wonders whether the file is what it should be."""
-
-# --- items ---------------------------------------------------------------------------------------
-# Line patterns, each linear in its line (see `inline` for what that takes).
-
-_LIST = re.compile(r"( {0,3})(\d{1,9}[.)]|[-*+])(?:([ \t]+)(.*))?")
-_NUMBERED = re.compile(r"(\d{1,4})(?:[.)][ \t]+|、[ \t]*)(.+)")
-_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*+\1){2,}+[ \t]*+")
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-
-
-def _heading(line: str) -> tuple[int, str] | None:
-    """An ATX heading's level and text (closing `#`s and a `{#anchor}` dropped), else None."""
-    text = line.lstrip(" ")
-    if len(line) - len(text) > 3 or not text.startswith("#"):
-        return None
-    level = len(text) - len(text.lstrip("#"))
-    rest = text[level:]
-    if level > 6 or (rest and rest[0] not in " \t"):
-        return None
-    rest = rest.strip(" \t")
-    closed = rest.rstrip("#")
-    if closed != rest and (not closed or closed[-1] in " \t"):
-        rest = closed.rstrip(" \t")
-    return level, _strip_anchor(rest)
-
-
-def _strip_anchor(text: str) -> str:
-    """`Headline {#anchor}` -> `Headline`."""
-    end = text.rstrip(" \t")
-    if not end.endswith("}"):
-        return text.strip()
-    start = text.find("{#", end.rfind("}", 0, len(end) - 1) + 1)
-    return text[:start].strip() if start != -1 else text.strip()
-
-
-@dataclass
-class _Raw:
-    """An item as the scanner found it, before it is made into an `Item`."""
-
-    head: str
-    body: list[str] = field(default_factory=list)
-    section: str = ""
-    group: int = 0
-    indent: int = 0
-    level: int = 0
-    kind: str = ""
-
-
-def _dedent(lines: list[str]) -> str:
-    if len(lines) == 1:
-        return lines[0].strip()
-    lines = [line.expandtabs(4).rstrip() for line in lines]
-    while lines and not lines[0]:
-        lines.pop(0)
-    while lines and not lines[-1]:
-        lines.pop()
-    margin = min((len(x) - len(x.lstrip(" ")) for x in lines if x), default=0)
-    return "\n".join(x[margin:] for x in lines)
-
-
-def _make_item(n: int, raw: _Raw) -> Item:
-    head = _strip_anchor(raw.head)
-    bold = re.fullmatch(r"(\*\*|__)(.+)\1", head)
-    if bold:
-        head = bold[2].strip()
-    summary = _dedent(raw.body)
-    url: str | None = None
-    lead = LINK.match(head)
-    if lead:
-        title, url = plain(lead[1]), lead[2]
-        rest = head[lead.end() :].strip()
-        if rest.strip(" -–—:：|"):
-            summary = f"{rest}\n\n{summary}" if summary else rest
-    else:
-        title = plain(head)
-    links = find_links(head, summary)
-    if lead and url and links and links[0] == (title, url):
-        links[0] = Link(title, url)  # share the strings: 80,000 items hold a copy less
-    if url is not None and ":" not in url.split("/", 1)[0]:
-        url = None  # a relative link (`/news/abc`, `#top`) is never the source: it leads nowhere from here
-    if url is None:
-        url = next((link.url for link in links if is_web(link.url)), None)
-    return Item(n, title or "(no headline)", url, tuple(links), summary, raw.section)
-
-
-def _scan(lines: list[str]) -> tuple[list[_Raw], str]:  # noqa: C901 (one pass of a line scanner: the item-format issue replaces it with markdown-it rules)
-    """Find the items in body lines; also return the first `#` heading (a title, if needed)."""
-    numbered_headings = any(
-        (h := _heading(line)) and h[0] > 1 and _NUMBERED.fullmatch(h[1]) for line in lines if "#" in line
-    )
-    items: list[_Raw] = []
-    h1 = ""
-    section = ""
-    group = 0
-    current: _Raw | None = None
-    fence = ""
-    previous_blank = True
-    for line in lines:
-        expanded = line.expandtabs(4) if "\t" in line else line
-        stripped = expanded.strip()
-        if fence:
-            if stripped.startswith(fence):
-                fence = ""
-            if current is not None:
-                current.body.append(line)
-            continue
-        indent = len(expanded) - len(expanded.lstrip(" "))
-        inside = current is not None and indent >= max(current.indent, 1)
-        fm = _FENCE.match(expanded) if stripped.startswith(("```", "~~~")) else None
-        if fm:
-            fence = fm[1][:3]
-            if current is not None and (numbered_headings or inside):
-                current.body.append(line)
-            else:
-                current = None
-                group += 1
-            previous_blank = False
-            continue
-        if not stripped:
-            if current is not None:
-                current.body.append("")
-            previous_blank = True
-            continue
-        if inside and current is not None and not numbered_headings:
-            current.body.append(line)  # the common case: a summary line
-            previous_blank = False
-            continue
-        heading = _heading(line) if indent <= 3 and stripped.startswith("#") else None
-        if heading:
-            level, text = heading
-            number = _NUMBERED.fullmatch(text) if level > 1 else None
-            if numbered_headings and number:
-                current = _Raw(number[2], section=section, level=level)
-                items.append(current)
-            elif numbered_headings and current is not None and level > current.level:
-                current.body.append(line)
-            else:
-                current = None
-                group += 1
-                if level == 1:
-                    h1 = h1 or plain(text)
-                else:
-                    section = plain(text)
-        elif stripped[0] in "-*_" and _BREAK.fullmatch(expanded):
-            current = None
-            group += 1
-        elif numbered_headings:
-            if current is not None:
-                current.body.append(line)
-        elif not inside and (marker := _LIST.fullmatch(expanded)):
-            kind = marker[2][-1]  # a change of bullet or of ordered delimiter starts a new list
-            if current is None or current.kind != kind:
-                group += 1
-            pad = len(marker[3] or " ")
-            content = indent + len(marker[2]) + (pad if pad <= 4 else 1)
-            current = _Raw((marker[4] or "").strip(), section=section, group=group, indent=content, kind=kind)
-            items.append(current)
-        elif current is not None and (indent > 0 or not previous_blank):
-            current.body.append(line)
-        else:
-            current = None
-            group += 1
-        previous_blank = False
-    return items, h1
-
-
-def _drop_tables_of_contents(raws: list[_Raw]) -> list[_Raw]:
-    """A list whose links all point at #fragments is a table of contents, not items."""
-    texts: dict[int, list[str]] = {}
-    for raw in raws:
-        texts.setdefault(raw.group, []).extend([raw.head, *raw.body])
-    toc_groups = set()
-    for group, lines in texts.items():
-        text = "\n".join(lines)
-        urls = [link.url for link in find_links(text)] if "](#" in text else []
-        if urls and all(url.startswith("#") for url in urls):
-            toc_groups.add(group)
-    return [raw for raw in raws if raw.group not in toc_groups]
-
 
 # --- the whole file ---------------------------------------------------------------------------
 
@@ -311,9 +131,10 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
                 kind = type(loaded).__name__
                 problems.append(Problem("error", f"front matter is a {kind}, not a mapping of fields", 2))
 
-    raws, h1 = _scan(lines[body_start:])
-    items = tuple(_make_item(n, raw) for n, raw in enumerate(_drop_tables_of_contents(raws), 1))
-    if not items:
+    body = parts(lines[body_start:], body_start)
+    items = body.items
+    problems += body.problems
+    if not items and not body.placeholder:
         problems.append(
             Problem(
                 "error",
@@ -322,7 +143,7 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
             )
         )
 
-    title = _text(meta.get("title")) or h1 or safe(PurePath(path).stem)
+    title = _text(meta.get("title")) or body.title or safe(PurePath(path).stem)
     when, timed, date_problem = _pick_date(meta, path, mtime_ns)
     if date_problem:
         problems.append(date_problem)
@@ -339,6 +160,7 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
         size=size,
         mtime_ns=mtime_ns,
         description=" ".join(_text(meta.get("description")).split()),
+        overview=body.overview,
         timed=timed,
     )
 

@@ -77,10 +77,10 @@ def test_deep_yaml_without_libyaml_is_a_problem_too(monkeypatch: pytest.MonkeyPa
 
 
 def test_an_exception_inside_the_parser_is_a_problem_of_that_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(lines: list[str]) -> None:
+    def broken(lines: list[str], offset: int) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(parse, "_scan", broken)
+    monkeypatch.setattr(parse, "parts", broken)
     digest = parse_digest(b"---\ntitle: t\n---\n1. a\n", "/x/2025-01-01.md")
     assert digest.has_error and "RecursionError" in digest.problems[0].message
     assert digest.items == ()

@@ -125,8 +125,14 @@ def test_categories_list_or_string(field: str, expected: tuple[str, ...]) -> Non
 def test_any_start_number_and_bullets() -> None:
     d = parse("7. [Seven](https://s.example)\n8. [Eight](https://e.example)\n")
     assert [(i.n, i.title) for i in d.items] == [(1, "Seven"), (2, "Eight")]
-    d = parse("* [A](https://a.example)\n  about a\n+ B\n")
-    assert [(i.title, i.url, i.summary) for i in d.items] == [("A", "https://a.example", "about a"), ("B", None, "")]
+    d = parse("* [A](https://a.example)\n  about a\n+ [B](https://b.example)\n")
+    assert [(i.title, i.url, i.summary) for i in d.items] == [
+        ("A", "https://a.example", "about a"),
+        ("B", "https://b.example", ""),
+    ]
+    d = parse("* [A](https://a.example)\n\n## Tags\n\n+ B\n")  # a list without links beside them: overview
+    assert [i.title for i in d.items] == ["A"]
+    assert d.overview == "## Tags\n\n+ B"
 
 
 def test_item_without_link_takes_source_link_from_summary() -> None:

@@ -1,0 +1,533 @@
+"""Which parts of a digest's body are its items, and which are its overview.
+
+The body's block structure comes from markdown-it-py's block tokens (CommonMark and tables; inline
+parsing is left off: it costs three times the block pass and only the few lines that become
+headlines need it). Each structure a generator writes is one small rule over those blocks:
+
+- `list_entries`: the entries of the body's lists (`1.  [Headline](url)` and an indented summary);
+- `numbered_headings`: `### 1. Headline` headings, each running to the next (or to a section heading);
+- `heading_groups`: unnumbered `### Headline` headings at one level, a heading pair being one item;
+- `enumerated`: `1、Headline` paragraphs, a Chinese enumeration that is not a Markdown list.
+
+`choose` runs them all and keeps the structure whose items carry the most distinct source links
+(then the most items). A list whose entries the chosen items repeat, or whose links all point
+into the file, is an overview, not items. Whatever no item holds is the digest's overview: every
+line of the body ends up in exactly one of the two (`Parts.overview`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
+from markdown_it.token import Token
+
+from digesttui.inline import LINK, find_links, is_web, plain
+from digesttui.model import Item, Link, Problem
+
+_TRIGGERS = (
+    ("reference", re.compile(r"\]:")),
+    ("lheading", re.compile(r"^[ \t>]*+(?:=+|-+)[ \t]*$", re.MULTILINE)),
+    ("html_block", re.compile("<")),
+    ("table", re.compile(r"\|")),
+    ("fence", re.compile("```|~~~")),
+    ("blockquote", re.compile(">")),
+    ("hr", re.compile(r"^[ \t>]*+(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?([-*_])[ \t]*+\1[ \t]*+\1", re.MULTILINE)),
+    ("heading", re.compile("#")),
+)
+"""Block rules, and what a text must contain for each to find anything: a rule that cannot is
+left out (the seed's body parses in half the time)."""
+
+_NUMBERED = re.compile(r"(\d{1,4})(?:[.)][ \t]+|、[ \t]*)(.+)")
+_ENUMERATED = re.compile(r"(\*\*|__)?\d{1,4}、[ \t]*")
+_MARKER = re.compile(r"[ \t]*(?:\d{1,9}[.)]|[-*+])[ \t]?")
+_PLACEHOLDER = re.compile(r"[*_]*[(（][^()（）]*[)）][*_.。]*")
+_CONTAINER = re.compile(r"<(details|div|nav|picture|section|aside|figure|center)\b", re.IGNORECASE)
+_WEB = re.compile(r"https?://", re.IGNORECASE)
+_REFERENCE = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
+_KINDS = {
+    "heading_open": "heading",
+    "paragraph_open": "paragraph",
+    "bullet_list_open": "list",
+    "ordered_list_open": "list",
+    "blockquote_open": "quote",
+    "table_open": "table",
+    "fence": "fence",
+    "code_block": "code",
+    "hr": "hr",
+    "html_block": "html",
+}
+
+
+class Block(NamedTuple):
+    """One top-level block of the body: body lines [start, end)."""
+
+    kind: str
+    start: int
+    end: int
+    level: int = 0
+    """A heading's level."""
+    text: str = ""
+    """A heading's or paragraph's text (inline Markdown), an HTML block's source."""
+    entries: tuple[tuple[int, int], ...] = ()
+    """A list's entries (also those of a list inside a quote), as line ranges."""
+    quoted: bool = False
+    """Whether the entries' lines start with a quote's `>`."""
+
+
+class Span(NamedTuple):
+    """An item as a rule finds it: body lines [start, end), its headline and the lines after it."""
+
+    start: int
+    end: int
+    head: str
+    body: list[str]
+    section: str = ""
+
+
+class Parts(NamedTuple):
+    items: tuple[Item, ...]
+    overview: str
+    """Everything of the body no item holds (intro, highlights, closing notes), as Markdown."""
+    title: str
+    """The first `#` heading outside the items (a title, when the front matter has none)."""
+    problems: list[Problem]
+    placeholder: bool
+    """Whether the body says, in so many words, that it has no items (`- (No items today.)`)."""
+
+
+class Doc:
+    """The body's lines and blocks, and what the rules share."""
+
+    def __init__(self, lines: list[str], offset: int) -> None:
+        self.lines = lines
+        self.offset = offset
+        """The file line of body line 0, less one (for messages)."""
+        self.env: dict[str, dict[str, dict[str, str]]] = {}
+        text = "\n".join(lines)
+        idle = tuple(name for name, trigger in _TRIGGERS if not trigger.search(text))
+        self.blocks = _merge_html(_blocks(_markdown(idle).parse(text, self.env)))
+        self.placeholder = False
+        self.kept_headings: list[int] = []
+
+    def text(self, start: int, end: int) -> str:
+        return "\n".join(self.lines[start:end])
+
+    def sections(self, below: int = 7, skip: Callable[[Block], bool] | None = None) -> list[str]:
+        """For each block, the nearest heading before it of level 2 up to `below` - 1 (and not
+        `skip`ped): the section it is in."""
+        out, current = [], ""
+        for block in self.blocks:
+            out.append(current)
+            if block.kind == "heading" and 1 < block.level < below and not (skip and skip(block)):
+                current = plain(strip_anchor(block.text))
+        return out
+
+    def references(self, text: str) -> str:
+        """`[text][label]` links made inline links (`[text](url)`) where the body defines the label."""
+        refs = self.env.get("references")
+        if not refs or "][" not in text:
+            return text
+
+        def inline(m: re.Match[str]) -> str:
+            ref = refs.get(normalizeReference(m[2] or m[1]))
+            return f"[{m[1]}]({ref['href']})" if ref else m[0]
+
+        return _REFERENCE.sub(inline, text)
+
+
+@functools.cache
+def _markdown(idle: tuple[str, ...]) -> MarkdownIt:
+    """CommonMark with tables, without inline parsing (the headlines get theirs: `inline`), and
+    without the `idle` block rules."""
+    markdown = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+    return markdown.disable(list(idle)) if idle else markdown
+
+
+def _blocks(tokens: list[Token]) -> list[Block]:
+    out: list[Block] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        kind = _KINDS.get(token.type)
+        if token.level != 0 or token.map is None or kind is None:
+            i += 1
+            continue
+        start, end = token.map
+        close = _closing(tokens, i)
+        if kind == "heading":
+            out.append(Block(kind, start, end, int(token.tag[1]), tokens[i + 1].content))
+        elif kind == "paragraph":
+            out.append(Block(kind, start, end, text=tokens[i + 1].content))
+        elif kind in ("list", "quote"):
+            depth = 1 if kind == "list" else 2
+            entries = tuple(
+                (t.map[0], t.map[1]) for t in tokens[i:close] if t.type == "list_item_open" and t.level == depth and t.map
+            )
+            out.append(Block(kind, start, end, entries=entries, quoted=kind == "quote"))
+        else:
+            out.append(Block(kind, start, end, text=token.content if kind == "html" else ""))
+        i = close + 1
+    return out
+
+
+def _closing(tokens: list[Token], i: int) -> int:
+    """The index of the token that closes tokens[i] (itself when it closes nothing)."""
+    if tokens[i].nesting != 1:
+        return i
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _merge_html(blocks: list[Block]) -> list[Block]:
+    """An HTML container (`<details>` … `</details>`) with Markdown inside is one HTML block:
+    nothing in it is an item. (A tag left open is looked for once: linear in the blocks.)"""
+    unclosed: set[str] = set()
+    while True:
+        out: list[Block] = []
+        i = 0
+        while i < len(blocks):
+            opened = _CONTAINER.match(blocks[i].text) if blocks[i].kind == "html" else None
+            tag = opened[1].lower() if opened else ""
+            close = _container_end(blocks, i, tag) if tag and tag not in unclosed else i
+            if close is None:
+                unclosed.add(tag)
+                break
+            out.append(blocks[i] if close == i else Block("html", blocks[i].start, blocks[close].end, text=blocks[i].text))
+            i = close + 1
+        else:
+            return out
+
+
+def _container_end(blocks: list[Block], i: int, tag: str) -> int | None:
+    """The block that closes the container opened in blocks[i] (i itself if it closes there,
+    None if it never does)."""
+    opener, closer = re.compile(rf"<{tag}\b", re.IGNORECASE), re.compile(rf"</{tag}\s*>", re.IGNORECASE)
+    depth = 0
+    for j in range(i, len(blocks)):
+        if blocks[j].kind == "html":
+            depth += len(opener.findall(blocks[j].text)) - len(closer.findall(blocks[j].text))
+            if depth <= 0:
+                return j
+    return None
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+
+def list_entries(doc: Doc) -> list[Span]:
+    """Each entry of the body's lists is an item, except in a table of contents (links that all
+    point into the file) or a list without links beside lists with them."""
+    lists = [(i, b) for i, b in enumerate(doc.blocks) if b.entries and not _table_of_contents(doc, b)]
+    linked = [(i, b) for i, b in lists if _has_web_link(doc.text(b.start, b.end))]
+    spans = []
+    sections = doc.sections()
+    for i, block in linked or lists:
+        section = sections[i]
+        for start, end in block.entries:
+            lines = [_unquote(x) for x in doc.lines[start:end]] if block.quoted else doc.lines[start:end]
+            first = lines[0]
+            marker = _MARKER.match(first)
+            head = first[marker.end() :].strip() if marker else first.strip()
+            body = lines[1:]
+            if not head and any(x.strip() for x in body):
+                while not body[0].strip():
+                    body.pop(0)
+                head = body.pop(0).strip()
+            if _PLACEHOLDER.fullmatch(head) and not any(x.strip() for x in body):
+                doc.placeholder = True
+                continue
+            spans.append(Span(start, end, head, body, section))
+    return spans
+
+
+def numbered_headings(doc: Doc) -> list[Span]:
+    """`### 1. Headline` headings (the commonest level of them): each item runs to the next, or to
+    a section heading; a heading of another kind inside one is kept in it (an article's `# Title`)."""
+    blocks = doc.blocks
+    numbered = [i for i, b in enumerate(blocks) if _is_numbered(b)]
+    if not numbered:
+        return []
+    level = Counter(blocks[i].level for i in numbered).most_common(1)[0][0]
+    starts = [i for i in numbered if blocks[i].level == level]
+    sections = _section_levels(blocks, set(starts), level)
+
+    def ends(block: Block) -> bool:
+        return block.kind == "heading" and (block.level == level or block.level in sections)
+
+    names = doc.sections(level, lambda b: _is_numbered(b) or b.level not in sections)
+    spans = []
+    for i in starts:
+        end = next((j for j in range(i + 1, len(blocks)) if ends(blocks[j])), len(blocks))
+        last = end
+        if end == len(blocks) or end not in starts:
+            last = next((j for j in range(i + 1, end) if blocks[j].kind == "hr"), end)
+        doc.kept_headings += [j for j in range(i + 1, last) if blocks[j].kind == "heading" and blocks[j].level < level]
+        head = _NUMBERED.fullmatch(blocks[i].text)
+        spans.append(_span(doc, i, last, head[2] if head else blocks[i].text, names[i]))
+    return spans
+
+
+def heading_groups(doc: Doc, level: int) -> list[Span]:
+    """Unnumbered headings at one level: each runs to the next heading at that level or above; a
+    heading straight after another (a headline and its translation) is part of the same item.
+    Beside items with links, one without any (`### Today's highlights`) is overview."""
+    blocks = doc.blocks
+    names = doc.sections(level)
+    spans = []
+    i = 0
+    while i < len(blocks):
+        if not (blocks[i].kind == "heading" and blocks[i].level == level):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(blocks) and not (blocks[end].kind == "heading" and blocks[end].level <= level):
+            end += 1
+        if end == i + 1 and end < len(blocks) and blocks[end].level == level:
+            end += 1  # a heading pair: headline and subtitle
+            while end < len(blocks) and not (blocks[end].kind == "heading" and blocks[end].level <= level):
+                end += 1
+        spans.append(_span(doc, i, end, blocks[i].text, names[i]))
+        i = end
+    linked = [s for s in spans if _has_web_link(s.head, *s.body)]
+    return linked if len(linked) * 2 >= len(spans) else spans
+
+
+def enumerated(doc: Doc) -> list[Span]:
+    """`1、Headline` paragraphs (or quotes): each runs to the next, a heading or a rule."""
+    blocks = doc.blocks
+    starts = [i for i, b in enumerate(blocks) if b.kind in ("paragraph", "quote") and _enumerates(doc, b)]
+    names = doc.sections() if starts else []
+    spans = []
+    for n, i in enumerate(starts):
+        stop = starts[n + 1] if n + 1 < len(starts) else len(blocks)
+        end = next((j for j in range(i + 1, stop) if blocks[j].kind in ("heading", "hr")), stop)
+        first = doc.lines[blocks[i].start]
+        first = _unquote(first) if blocks[i].kind == "quote" else first.strip()
+        marker = _ENUMERATED.match(first)
+        head = (marker[1] or "") + first[marker.end() :] if marker else first
+        span = _span(doc, i, end, head, names[i])
+        rest = doc.lines[blocks[i].start + 1 : blocks[i].end]
+        rest = [_unquote(x) for x in rest] if blocks[i].kind == "quote" else rest
+        spans.append(span._replace(body=rest + span.body))
+    return spans
+
+
+# --- choosing ------------------------------------------------------------------------------------
+
+
+class Structure(NamedTuple):
+    name: str
+    spans: list[Span]
+    items: list[Item]
+
+    def score(self) -> tuple[int, int]:
+        return len({item.url for item in self.items if item.url}), len(self.items)
+
+
+def choose(doc: Doc) -> tuple[Structure, list[Problem]]:
+    """The structure holding the items, and a warning when another one, elsewhere in the file,
+    looked like items too."""
+    found = [("numbered headings", numbered_headings(doc)), ("list entries", list_entries(doc))]
+    found += [(f"level-{n} headings", heading_groups(doc, n)) for n in range(2, 7)]
+    found.append(("paragraphs numbered 1、2、", enumerated(doc)))
+    # Items headed by a number or a link hold what is inside them (an item's list of links).
+    outer = [spans for name, spans in found if _headlined(name, spans)]
+    found = [(name, [s for s in spans if not any(_inside(s, o) for o in outer)]) for name, spans in found]
+    structures = [_structure(doc, name, spans) for name, spans in found]
+    structures[1] = _not_repeated(doc, structures[1], [s for s in structures if s.items and s is not structures[1]])
+    ranked = sorted(structures, key=Structure.score, reverse=True)  # stable: the order above breaks ties
+    chosen = ranked[0]
+    problems = []
+    taken = _lines(chosen.spans, len(doc.lines))
+    for other in ranked[1:]:
+        if other.score()[0] >= 2 and not any(any(taken[s.start : s.end]) for s in other.spans):
+            line = doc.offset + other.spans[0].start + 1
+            why = (
+                f"two structures of items: {len(chosen.items)} {chosen.name} (chosen: more distinct source links) "
+                f"and {len(other.items)} {other.name} from line {line} (kept in the overview)"
+            )
+            problems.append(Problem("warning", why, line))
+            break
+    return chosen, problems
+
+
+def _headlined(name: str, spans: list[Span]) -> bool:
+    if name == "numbered headings":
+        return True
+    linked = sum(LINK.match(strip_anchor(s.head)) is not None for s in spans) if name.endswith("headings") else 0
+    return linked > 0 and linked * 2 >= len(spans)
+
+
+def _inside(span: Span, spans: list[Span]) -> bool:
+    """Whether span lies inside one of `spans` (in order, not overlapping), and not at its start."""
+    at = bisect.bisect_right(spans, span.start, key=lambda s: s.start) - 1
+    return at >= 0 and spans[at].start < span.start and span.end <= spans[at].end
+
+
+def _lines(spans: list[Span], count: int) -> bytearray:
+    """Which of `count` lines the spans hold."""
+    taken = bytearray(count)
+    for span in spans:
+        taken[span.start : span.end] = b"\x01" * (span.end - span.start)
+    return taken
+
+
+def _structure(doc: Doc, name: str, spans: list[Span]) -> Structure:
+    return Structure(name, spans, [make_item(doc, n, span) for n, span in enumerate(spans, 1)])
+
+
+def _not_repeated(doc: Doc, listed: Structure, others: list[Structure]) -> Structure:
+    """List entries without the lists whose entries, for the most part, other items elsewhere
+    repeat (by headline or link): such a list is the digest's overview of those items."""
+    where: dict[str, list[Span]] = {}
+    for other in others:
+        for span, item in zip(other.spans, other.items, strict=True):
+            for key in (item.title.casefold(), item.url or ""):
+                if key and len(found := where.setdefault(key, [])) < 2:
+                    found.append(span)  # two places, and one of them is outside any list
+    if not where:
+        return listed
+    lists = [b for b in doc.blocks if b.entries]
+    by_list: dict[int, list[tuple[Span, Item]]] = {}
+    for span, item in zip(listed.spans, listed.items, strict=True):
+        by_list.setdefault(bisect.bisect_right(lists, span.start, key=lambda b: b.start) - 1, []).append((span, item))
+    keep = []
+    for n, mine in by_list.items():
+        block = lists[n]
+        repeated = 0
+        for _, item in mine:
+            keys = (item.title.casefold(), item.url or "")
+            repeated += any(not (o.start <= block.start < o.end) for key in keys if key for o in where.get(key, ()))
+        if repeated * 2 < len(mine):
+            keep += mine
+    return Structure(listed.name, [span for span, _ in keep], [item for _, item in keep])
+
+
+def parts(lines: list[str], offset: int = 0) -> Parts:
+    """The items and the overview of a body (`lines`; `offset`: the file line before it)."""
+    doc = Doc(lines, offset)
+    chosen, problems = choose(doc)
+    covered = _lines(chosen.spans, len(lines))
+    kept = sorted({doc.blocks[j].start for j in doc.kept_headings if covered[doc.blocks[j].start]})
+    if kept and chosen.name == "numbered headings":
+        why = "a heading inside an item was kept as part of it (it is not a section of the digest)"
+        problems.append(Problem("warning", why, offset + kept[0] + 1))
+    title = next(
+        (plain(strip_anchor(b.text)) for b in doc.blocks if b.kind == "heading" and b.level == 1 and not covered[b.start]),
+        "",
+    )
+    overview = "\n".join(line if not covered[n] else "" for n, line in enumerate(lines))
+    overview = re.sub(r"\n{3,}", "\n\n", overview).strip("\n")
+    items = tuple(item._replace(n=n) for n, item in enumerate(chosen.items, 1))
+    return Parts(items, overview, title, problems, doc.placeholder)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _span(doc: Doc, i: int, end: int, head: str, section: str) -> Span:
+    """The item made of blocks [i, end): block i's text is the headline, the rest the body."""
+    blocks = doc.blocks
+    stop = blocks[end].start if end < len(blocks) else len(doc.lines)
+    while end > i + 1 and blocks[end - 1].kind == "hr":
+        end -= 1  # a rule between items is a separator, not part of either
+    last = blocks[end - 1].end if end > i + 1 else blocks[i].end
+    return Span(blocks[i].start, max(stop, last), head, doc.lines[blocks[i].end : last], section)
+
+
+def _is_numbered(block: Block) -> bool:
+    return block.kind == "heading" and block.level > 1 and _NUMBERED.fullmatch(block.text) is not None
+
+
+def _section_levels(blocks: list[Block], starts: set[int], level: int) -> set[int]:
+    """The heading levels above `level` that head sections of items: used right before an item,
+    or (below 1) before the first one. Another heading above `level` is part of an item."""
+    first = min(starts)
+    levels = set()
+    for i, block in enumerate(blocks):
+        if block.kind == "heading" and block.level < level and (i + 1 in starts or (i < first and block.level > 1)):
+            levels.add(block.level)
+    return levels
+
+
+def _enumerates(doc: Doc, block: Block) -> bool:
+    first = doc.lines[block.start]
+    return _ENUMERATED.match(_unquote(first) if block.kind == "quote" else first.lstrip()) is not None
+
+
+def _unquote(line: str) -> str:
+    """A line of a block quote without its `>` (and the space after it)."""
+    text = line.lstrip(" ")
+    if text.startswith(">"):
+        text = text[1:]
+        return text[1:] if text.startswith(" ") else text
+    return line
+
+
+def _table_of_contents(doc: Doc, block: Block) -> bool:
+    text = doc.text(block.start, block.end)
+    if "](#" not in text:
+        return False
+    urls = [link.url for link in find_links(text)]
+    return bool(urls) and all(url.startswith("#") for url in urls)
+
+
+def _has_web_link(*texts: str) -> bool:
+    return any(_WEB.search(text) for text in texts)
+
+
+def strip_anchor(text: str) -> str:
+    """`Headline {#anchor}` -> `Headline`."""
+    end = text.rstrip(" \t")
+    if not end.endswith("}"):
+        return text.strip()
+    start = text.find("{#", end.rfind("}", 0, len(end) - 1) + 1)
+    return text[:start].strip() if start != -1 else text.strip()
+
+
+def _dedent(lines: Iterable[str]) -> str:
+    lines = [line.expandtabs(4).rstrip() for line in lines]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    if len(lines) == 1:
+        return lines[0].strip()
+    margin = min((len(x) - len(x.lstrip(" ")) for x in lines if x), default=0)
+    return "\n".join(x[margin:] for x in lines)
+
+
+def make_item(doc: Doc, n: int, span: Span) -> Item:
+    head = doc.references(strip_anchor(span.head))
+    bold = re.fullmatch(r"(\*\*|__)(.+)\1", head)
+    if bold:
+        head = bold[2].strip()
+    summary = doc.references(_dedent(span.body))
+    url: str | None = None
+    lead = LINK.match(head)
+    if lead:
+        title, url = plain(lead[1]), lead[2]
+        rest = head[lead.end() :].strip()
+        if rest.strip(" -–—:：|"):
+            summary = f"{rest}\n\n{summary}" if summary else rest
+    else:
+        title = plain(head)
+    links = find_links(head, summary)
+    if lead and url and links and links[0] == (title, url):
+        links[0] = Link(title, url)  # share the strings: 80,000 items hold a copy less
+    if url is not None and ":" not in url.split("/", 1)[0]:
+        url = None  # a relative link (`/news/abc`, `#top`) is never the source: it leads nowhere from here
+    if url is None:
+        url = next((link.url for link in links if is_web(link.url)), None)
+    return Item(n, title or "(no headline)", url, tuple(links), summary, span.section)
