@@ -127,6 +127,7 @@ def as_json(digest: Digest) -> str:
             "date": digest.date.isoformat() if digest.date else None,
             "categories": list(digest.categories),
             "tags": list(digest.tags),
+            "description": digest.description,
             "items": [
                 {
                     "n": item.n,
@@ -138,6 +139,7 @@ def as_json(digest: Digest) -> str:
                 }
                 for item in digest.items
             ],
+            "overview": digest.overview,
             "problems": [{"level": p.level, "message": p.describe()} for p in digest.problems],
         },
         ensure_ascii=False,

@@ -30,25 +30,38 @@ from markdown_it.token import Token
 
 from digesttui.inline import LINK, find_links, is_web, plain
 from digesttui.model import Item, Link, Problem
+from digesttui.text import shorten
 
-_TRIGGERS = (
-    ("reference", re.compile(r"\]:")),
-    ("lheading", re.compile(r"^[ \t>]*+(?:=+|-+)[ \t]*$", re.MULTILINE)),
-    ("html_block", re.compile("<")),
-    ("table", re.compile(r"\|")),
-    ("fence", re.compile("```|~~~")),
-    ("blockquote", re.compile(">")),
-    ("hr", re.compile(r"^[ \t>]*+(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?([-*_])[ \t]*+\1[ \t]*+\1", re.MULTILINE)),
-    ("heading", re.compile("#")),
-)
-"""Block rules, and what a text must contain for each to find anything: a rule that cannot is
-left out (the seed's body parses in half the time)."""
+_LINE_START = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*+(\S)", re.MULTILINE)
+"""The first character of each line after quote and list markers: where most block rules look."""
+
+
+def _idle_rules(text: str) -> tuple[str, ...]:
+    """The block rules that cannot find anything in `text`, left out: the seed's body parses in
+    half the time. (A rule is kept whenever what it looks for is there: a slower parse, never
+    another one.)"""
+    starts = set(_LINE_START.findall(text))
+    needs = {
+        "reference": "[" in starts and "]:" in text,
+        "lheading": "=" in starts or "-" in starts,
+        "html_block": "<" in starts,
+        "table": "|" in text,
+        "fence": "`" in starts or "~" in starts,
+        "blockquote": ">" in text,
+        "hr": "-" in starts or "*" in starts or "_" in starts,
+        "heading": "#" in starts,
+    }
+    return tuple(rule for rule, needed in needs.items() if not needed)
+
 
 _NUMBERED = re.compile(r"(\d{1,4})(?:[.)][ \t]+|、[ \t]*)(.+)")
 _ENUMERATED = re.compile(r"(\*\*|__)?\d{1,4}、[ \t]*")
 _MARKER = re.compile(r"[ \t]*(?:\d{1,9}[.)]|[-*+])[ \t]?")
 _PLACEHOLDER = re.compile(r"[*_]*[(（][^()（）]*[)）][*_.。]*")
 _CONTAINER = re.compile(r"<(details|div|nav|picture|section|aside|figure|center)\b", re.IGNORECASE)
+_NUMBER_TAG = re.compile(r"`#\d{1,6}`")
+SOURCE_WORD = 8
+"""Characters of link text at most for a link that ends a headline to be its source (`[来源](url)`)."""
 _WEB = re.compile(r"https?://", re.IGNORECASE)
 _REFERENCE = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
 _KINDS = {
@@ -111,10 +124,10 @@ class Doc:
         """The file line of body line 0, less one (for messages)."""
         self.env: dict[str, dict[str, dict[str, str]]] = {}
         text = "\n".join(lines)
-        idle = tuple(name for name, trigger in _TRIGGERS if not trigger.search(text))
-        self.blocks = _merge_html(_blocks(_markdown(idle).parse(text, self.env)))
+        self.blocks = _merge_html(_blocks(_markdown(_idle_rules(text)).parse(text, self.env)))
         self.placeholder = False
         self.kept_headings: list[int] = []
+        self._linked: list[int] | None = None
 
     def text(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start:end])
@@ -126,8 +139,16 @@ class Doc:
         for block in self.blocks:
             out.append(current)
             if block.kind == "heading" and 1 < block.level < below and not (skip and skip(block)):
-                current = plain(strip_anchor(block.text))
+                current = _name(block)
         return out
+
+    def linked(self, start: int, end: int) -> bool:
+        """Whether blocks [start, end) hold an http(s) link."""
+        if self._linked is None:
+            self._linked = [0]
+            for block in self.blocks:
+                self._linked.append(self._linked[-1] + _has_web_link(self.text(block.start, block.end)))
+        return self._linked[end] > self._linked[start]
 
     def references(self, text: str) -> str:
         """`[text][label]` links made inline links (`[text](url)`) where the body defines the label."""
@@ -168,7 +189,9 @@ def _blocks(tokens: list[Token]) -> list[Block]:
         elif kind in ("list", "quote"):
             depth = 1 if kind == "list" else 2
             entries = tuple(
-                (t.map[0], t.map[1]) for t in tokens[i:close] if t.type == "list_item_open" and t.level == depth and t.map
+                (t.map[0], t.map[1])
+                for t in tokens[i:close]
+                if t.type == "list_item_open" and t.level == depth and t.map
             )
             out.append(Block(kind, start, end, entries=entries, quoted=kind == "quote"))
         else:
@@ -203,7 +226,9 @@ def _merge_html(blocks: list[Block]) -> list[Block]:
             if close is None:
                 unclosed.add(tag)
                 break
-            out.append(blocks[i] if close == i else Block("html", blocks[i].start, blocks[close].end, text=blocks[i].text))
+            out.append(
+                blocks[i] if close == i else Block("html", blocks[i].start, blocks[close].end, text=blocks[i].text)
+            )
             i = close + 1
         else:
             return out
@@ -236,10 +261,11 @@ def list_entries(doc: Doc) -> list[Span]:
         section = sections[i]
         for start, end in block.entries:
             lines = [_unquote(x) for x in doc.lines[start:end]] if block.quoted else doc.lines[start:end]
-            first = lines[0]
+            first = lines[0].expandtabs(4)
             marker = _MARKER.match(first)
             head = first[marker.end() :].strip() if marker else first.strip()
-            body = lines[1:]
+            width = _content_column(first, marker.end() if marker else 0)
+            body = [_outdent(line, width) for line in lines[1:]]
             if not head and any(x.strip() for x in body):
                 while not body[0].strip():
                     body.pop(0)
@@ -262,19 +288,24 @@ def numbered_headings(doc: Doc) -> list[Span]:
     starts = [i for i in numbered if blocks[i].level == level]
     sections = _section_levels(blocks, set(starts), level)
 
-    def ends(block: Block) -> bool:
-        return block.kind == "heading" and (block.level == level or block.level in sections)
+    def ends(j: int, stop: int) -> bool:
+        """Whether heading j ends an item: the next one's heading, or a section heading (one
+        that no link follows before the next item: else it is an article's own heading)."""
+        block = blocks[j]
+        return block.level == level or (block.level in sections and not doc.linked(j, stop))
 
-    names = doc.sections(level, lambda b: _is_numbered(b) or b.level not in sections)
     spans = []
-    for i in starts:
-        end = next((j for j in range(i + 1, len(blocks)) if ends(blocks[j])), len(blocks))
-        last = end
-        if end == len(blocks) or end not in starts:
-            last = next((j for j in range(i + 1, end) if blocks[j].kind == "hr"), end)
-        doc.kept_headings += [j for j in range(i + 1, last) if blocks[j].kind == "heading" and blocks[j].level < level]
+    section, outside = "", 0
+    for n, i in enumerate(starts):
+        section = next(
+            (_name(b) for b in reversed(blocks[outside:i]) if b.kind == "heading" and 1 < b.level < level), section
+        )
+        stop = starts[n + 1] if n + 1 < len(starts) else len(blocks)
+        end = next((j for j in range(i + 1, stop) if blocks[j].kind == "heading" and ends(j, stop)), stop)
+        outside = end = _rule_end(doc, i, end)
+        doc.kept_headings += [j for j in range(i + 1, end) if blocks[j].kind == "heading" and blocks[j].level < level]
         head = _NUMBERED.fullmatch(blocks[i].text)
-        spans.append(_span(doc, i, last, head[2] if head else blocks[i].text, names[i]))
+        spans.append(_span(doc, i, end, head[2] if head else blocks[i].text, section))
     return spans
 
 
@@ -297,21 +328,33 @@ def heading_groups(doc: Doc, level: int) -> list[Span]:
             end += 1  # a heading pair: headline and subtitle
             while end < len(blocks) and not (blocks[end].kind == "heading" and blocks[end].level <= level):
                 end += 1
-        spans.append(_span(doc, i, end, blocks[i].text, names[i]))
+        span = _span(doc, i, _rule_end(doc, i, end), blocks[i].text, names[i])
+        if _placeholder(span.body):
+            doc.placeholder = True
+        elif span.body or _has_web_link(span.head):
+            spans.append(span)
         i = end
-    linked = [s for s in spans if _has_web_link(s.head, *s.body)]
-    return linked if len(linked) * 2 >= len(spans) else spans
+    return _most(
+        _most(spans, lambda s: LINK.match(strip_anchor(s.head)) is not None), lambda s: _has_web_link(s.head, *s.body)
+    )
+
+
+def _most(spans: list[Span], has: Callable[[Span], bool]) -> list[Span]:
+    """The spans that have something, when most of them do: beside items headed by links, a
+    heading without one (`## 今日概览`, `## 编者按`) is overview."""
+    having = [s for s in spans if has(s)]
+    return having if len(having) * 2 >= len(spans) else spans
 
 
 def enumerated(doc: Doc) -> list[Span]:
-    """`1、Headline` paragraphs (or quotes): each runs to the next, a heading or a rule."""
+    """`1、Headline` paragraphs (or quotes): each runs to the next, or to a heading."""
     blocks = doc.blocks
     starts = [i for i, b in enumerate(blocks) if b.kind in ("paragraph", "quote") and _enumerates(doc, b)]
     names = doc.sections() if starts else []
     spans = []
     for n, i in enumerate(starts):
         stop = starts[n + 1] if n + 1 < len(starts) else len(blocks)
-        end = next((j for j in range(i + 1, stop) if blocks[j].kind in ("heading", "hr")), stop)
+        end = _rule_end(doc, i, next((j for j in range(i + 1, stop) if blocks[j].kind == "heading"), stop))
         first = doc.lines[blocks[i].start]
         first = _unquote(first) if blocks[i].kind == "quote" else first.strip()
         marker = _ENUMERATED.match(first)
@@ -350,8 +393,14 @@ def choose(doc: Doc) -> tuple[Structure, list[Problem]]:
     chosen = ranked[0]
     problems = []
     taken = _lines(chosen.spans, len(doc.lines))
+    keys = {item.url for item in chosen.items} | {item.title.casefold() for item in chosen.items}
     for other in ranked[1:]:
-        if other.score()[0] >= 2 and not any(any(taken[s.start : s.end]) for s in other.spans):
+        repeated = sum(item.url in keys or item.title.casefold() in keys for item in other.items)
+        if (
+            other.score()[0] >= 2
+            and repeated * 2 < len(other.items)
+            and not any(any(taken[s.start : s.end]) for s in other.spans)
+        ):
             line = doc.offset + other.spans[0].start + 1
             why = (
                 f"two structures of items: {len(chosen.items)} {chosen.name} (chosen: more distinct source links) "
@@ -419,17 +468,23 @@ def parts(lines: list[str], offset: int = 0) -> Parts:
     doc = Doc(lines, offset)
     chosen, problems = choose(doc)
     covered = _lines(chosen.spans, len(lines))
-    kept = sorted({doc.blocks[j].start for j in doc.kept_headings if covered[doc.blocks[j].start]})
+    kept = [doc.blocks[j] for j in doc.kept_headings if covered[doc.blocks[j].start]]
     if kept and chosen.name == "numbered headings":
-        why = "a heading inside an item was kept as part of it (it is not a section of the digest)"
-        problems.append(Problem("warning", why, offset + kept[0] + 1))
+        why = f"heading {shorten(_name(kept[0]), 60)!r} is inside an item: kept as part of it, not read as a section"
+        problems.append(Problem("warning", why, offset + kept[0].start + 1))
     title = next(
-        (plain(strip_anchor(b.text)) for b in doc.blocks if b.kind == "heading" and b.level == 1 and not covered[b.start]),
+        (
+            plain(strip_anchor(b.text))
+            for b in doc.blocks
+            if b.kind == "heading" and b.level == 1 and not covered[b.start]
+        ),
         "",
     )
-    overview = "\n".join(line if not covered[n] else "" for n, line in enumerate(lines))
-    overview = re.sub(r"\n{3,}", "\n\n", overview).strip("\n")
-    items = tuple(item._replace(n=n) for n, item in enumerate(chosen.items, 1))
+    overview = ""
+    if any(lines[n].strip() for n, taken in enumerate(covered) if not taken):
+        overview = "\n".join(line if not covered[n] else "" for n, line in enumerate(lines))
+        overview = re.sub(r"\n{3,}", "\n\n", overview).strip("\n")
+    items = tuple(item if item.n == n else item._replace(n=n) for n, item in enumerate(chosen.items, 1))
     return Parts(items, overview, title, problems, doc.placeholder)
 
 
@@ -444,6 +499,18 @@ def _span(doc: Doc, i: int, end: int, head: str, section: str) -> Span:
         end -= 1  # a rule between items is a separator, not part of either
     last = blocks[end - 1].end if end > i + 1 else blocks[i].end
     return Span(blocks[i].start, max(stop, last), head, doc.lines[blocks[i].end : last], section)
+
+
+def _rule_end(doc: Doc, i: int, end: int) -> int:
+    """Where an item of blocks [i, end) ends: at a rule (`---`) followed by something without a
+    link (a footer, closing notes), else at `end`."""
+    blocks = doc.blocks
+    last = next((j for j in range(end - 1, i, -1) if blocks[j].kind != "hr"), i)
+    return next((j for j in range(i + 1, last) if blocks[j].kind == "hr" and not doc.linked(j, end)), end)
+
+
+def _name(heading: Block) -> str:
+    return plain(strip_anchor(heading.text))
 
 
 def _is_numbered(block: Block) -> bool:
@@ -466,6 +533,21 @@ def _enumerates(doc: Doc, block: Block) -> bool:
     return _ENUMERATED.match(_unquote(first) if block.kind == "quote" else first.lstrip()) is not None
 
 
+def _content_column(first: str, after_marker: int) -> int:
+    """Where a list entry's content starts (CommonMark: after up to four spaces past the marker)."""
+    spaces = len(first) - after_marker - len(first[after_marker:].lstrip(" "))
+    if spaces == len(first) - after_marker:
+        return after_marker + 1  # nothing after the marker: the content starts on a later line
+    return after_marker + (spaces if spaces <= 3 else 0)
+
+
+def _outdent(line: str, width: int) -> str:
+    """A line of a list entry without the entry's indentation (up to `width` columns of it: a lazy
+    line has less)."""
+    line = line.expandtabs(4) if "\t" in line else line
+    return line[min(width, len(line) - len(line.lstrip(" "))) :]
+
+
 def _unquote(line: str) -> str:
     """A line of a block quote without its `>` (and the space after it)."""
     text = line.lstrip(" ")
@@ -483,13 +565,24 @@ def _table_of_contents(doc: Doc, block: Block) -> bool:
     return bool(urls) and all(url.startswith("#") for url in urls)
 
 
+def _placeholder(lines: list[str]) -> bool:
+    """Whether lines say there is nothing: `- (No items in this window.)`."""
+    text = "\n".join(lines).strip()
+    marker = _MARKER.match(text)
+    return (
+        bool(text) and "\n" not in text and _PLACEHOLDER.fullmatch(text[marker.end() :] if marker else text) is not None
+    )
+
+
 def _has_web_link(*texts: str) -> bool:
     return any(_WEB.search(text) for text in texts)
 
 
 def strip_anchor(text: str) -> str:
-    """`Headline {#anchor}` -> `Headline`."""
+    """`Headline {#anchor}` -> `Headline`; and `Headline `#3`` (an overview's number) -> `Headline`."""
     end = text.rstrip(" \t")
+    if end.endswith("`") and (tag := end.rfind("`", 0, len(end) - 1)) != -1 and _NUMBER_TAG.fullmatch(end, tag):
+        return text[:tag].strip()
     if not end.endswith("}"):
         return text.strip()
     start = text.find("{#", end.rfind("}", 0, len(end) - 1) + 1)
@@ -514,20 +607,32 @@ def make_item(doc: Doc, n: int, span: Span) -> Item:
     if bold:
         head = bold[2].strip()
     summary = doc.references(_dedent(span.body))
-    url: str | None = None
-    lead = LINK.match(head)
-    if lead:
-        title, url = plain(lead[1]), lead[2]
-        rest = head[lead.end() :].strip()
-        if rest.strip(" -–—:：|"):
-            summary = f"{rest}\n\n{summary}" if summary else rest
-    else:
-        title = plain(head)
+    title, url, rest = _headline(head)
+    if rest:
+        summary = f"{rest}\n\n{summary}" if summary else rest
     links = find_links(head, summary)
-    if lead and url and links and links[0] == (title, url):
+    if url and links and links[0] == (title, url):
         links[0] = Link(title, url)  # share the strings: 80,000 items hold a copy less
     if url is not None and ":" not in url.split("/", 1)[0]:
         url = None  # a relative link (`/news/abc`, `#top`) is never the source: it leads nowhere from here
     if url is None:
         url = next((link.url for link in links if is_web(link.url)), None)
     return Item(n, title or "(no headline)", url, tuple(links), summary, span.section)
+
+
+def _headline(head: str) -> tuple[str, str | None, str]:
+    """A headline's text, its link, and the text after it when it starts with its link: a linked
+    headline (`[Headline](url) — more`), or a headline ending in a short source link
+    (`Headline [来源](url)`, `Headline [↗](url)`), or plain text."""
+    lead = LINK.match(head)
+    if lead:
+        rest = head[lead.end() :].strip()
+        return plain(lead[1]), lead[2], rest if rest.strip(" -–—:：|") else ""
+    end = head.rstrip()
+    found = list(LINK.finditer(end)) if end.endswith(")") else []
+    tail = found[-1] if found else None
+    if tail and tail.end() == len(end) and head[tail.start() - 1] != "!" and len(plain(tail[1])) <= SOURCE_WORD:
+        title = plain(head[: tail.start()]).rstrip(" -–—:：|·")
+        if title:
+            return title, tail[2], ""
+    return plain(head), None, ""

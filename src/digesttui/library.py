@@ -147,7 +147,22 @@ def encode(d: Digest) -> Encoded:
 
 
 def decode(value: Encoded) -> Digest:
-    path, label, title, date, sort_key, categories, tags, items, problems, size, mtime_ns, description, overview, timed = value
+    (
+        path,
+        label,
+        title,
+        date,
+        sort_key,
+        categories,
+        tags,
+        items,
+        problems,
+        size,
+        mtime_ns,
+        description,
+        overview,
+        timed,
+    ) = value
     return Digest(
         path,
         label,

@@ -67,6 +67,20 @@ def item_markdown(digest: Digest, item: Item, when: str = "") -> str:
     return "\n\n".join(parts)
 
 
+def digest_markdown(digest: Digest, when: str = "") -> str:
+    """The detail pane when no item is shown (none in the digest, or none unread): the digest's
+    title, what it says besides items (its overview) and its problems."""
+    parts = [
+        f"## {escape(digest.title)}",
+        escape(" — ".join(filter(None, [when or digest.date_text(), digest.description]))),
+    ]
+    if digest.overview:
+        parts.append(join_soft_breaks(digest.overview))
+    if digest.problems:
+        parts.append(problems_markdown(digest))
+    return "\n\n".join(parts)
+
+
 def problems_markdown(digest: Digest) -> str:
     """What is wrong with a digest file, and where."""
     lines = [f"**⚠ Problems in `{digest.label}`**", ""]

@@ -164,7 +164,7 @@ def test_check_and_json_from_the_command_line(tmp_path: Path) -> None:
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr
     lines = subprocess.run([*run, "--json"], capture_output=True, text=True, check=True).stdout.splitlines()
     first = json.loads(lines[0])
-    assert set(first) == {"path", "title", "date", "categories", "tags", "items", "problems"}
+    assert set(first) == {"path", "title", "date", "categories", "tags", "description", "items", "overview", "problems"}
     assert first["items"][0]["n"] == 1 and first["items"][0]["url"].startswith("https://")
     dates = [json.loads(line)["date"] for line in lines]
     assert len(dates) == 6

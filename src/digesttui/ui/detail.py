@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from digesttui.model import Digest, Item
-from digesttui.render import item_markdown, problems_markdown
+from digesttui.render import digest_markdown, item_markdown
 from digesttui.ui.rowlist import PANE_BINDINGS
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         """A digest's time as shown (the reader's `when_text`)."""
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
-        """Show an item (or a digest's problems) once the lists have painted."""
+        """Show an item (or, without one, the digest's overview and problems) once the lists have painted."""
         self._wanted = (digest, item, self.highlight) if digest is not None else None
         if not self._busy:
             self._busy = True
@@ -165,4 +165,4 @@ def _markdown(shown: Shown | None, when: Callable[[Digest], str]) -> str:
     if shown is None:
         return ""
     digest, item, _ = shown
-    return item_markdown(digest, item, when(digest)) if item else problems_markdown(digest)
+    return item_markdown(digest, item, when(digest)) if item else digest_markdown(digest, when(digest))
