@@ -63,6 +63,7 @@ _NUMBER_TAG = re.compile(r"`#\d{1,6}`")
 SOURCE_WORD = 8
 """Characters of link text at most for a link that ends a headline to be its source (`[来源](url)`)."""
 _WEB = re.compile(r"https?://", re.IGNORECASE)
+_CONTAINER_TAG = re.compile(r"<(/?)(details|div|nav|picture|section|aside|figure|center)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
 _KINDS = {
     "heading_open": "heading",
@@ -214,37 +215,38 @@ def _closing(tokens: list[Token], i: int) -> int:
 
 def _merge_html(blocks: list[Block]) -> list[Block]:
     """An HTML container (`<details>` … `</details>`) with Markdown inside is one HTML block:
-    nothing in it is an item. (A tag left open is looked for once: linear in the blocks.)"""
-    unclosed: set[str] = set()
-    while True:
-        out: list[Block] = []
-        i = 0
-        while i < len(blocks):
-            opened = _CONTAINER.match(blocks[i].text) if blocks[i].kind == "html" else None
-            tag = opened[1].lower() if opened else ""
-            close = _container_end(blocks, i, tag) if tag and tag not in unclosed else i
-            if close is None:
-                unclosed.add(tag)
-                break
-            out.append(
-                blocks[i] if close == i else Block("html", blocks[i].start, blocks[close].end, text=blocks[i].text)
-            )
-            i = close + 1
-        else:
-            return out
+    nothing in it is an item. (A container never closed stays a block of its own.)"""
+    closes = _container_closes(blocks)
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        close = closes.get(i, i)
+        out.append(blocks[i] if close == i else Block("html", blocks[i].start, blocks[close].end, text=blocks[i].text))
+        i = close + 1
+    return out
 
 
-def _container_end(blocks: list[Block], i: int, tag: str) -> int | None:
-    """The block that closes the container opened in blocks[i] (i itself if it closes there,
-    None if it never does)."""
-    opener, closer = re.compile(rf"<{tag}\b", re.IGNORECASE), re.compile(rf"</{tag}\s*>", re.IGNORECASE)
-    depth = 0
-    for j in range(i, len(blocks)):
-        if blocks[j].kind == "html":
-            depth += len(opener.findall(blocks[j].text)) - len(closer.findall(blocks[j].text))
-            if depth <= 0:
-                return j
-    return None
+def _container_closes(blocks: list[Block]) -> dict[int, int]:
+    """For each HTML block that opens a container, the block that closes it: the first where as
+    many of its tags are closed as were opened since (one pass, a stack of open ones per tag)."""
+    closes: dict[int, int] = {}
+    depth: Counter[str] = Counter()
+    waiting: dict[str, list[tuple[int, int]]] = {}  # tag -> [(opening block, depth before it)]
+    for k, block in enumerate(blocks):
+        if block.kind != "html" or "<" not in block.text:
+            continue
+        opened = _CONTAINER.match(block.text)
+        tags = Counter()
+        for slash, tag in _CONTAINER_TAG.findall(block.text):
+            tags[tag.lower()] += -1 if slash else 1
+        if opened:
+            waiting.setdefault(opened[1].lower(), []).append((k, depth[opened[1].lower()]))
+        for tag, change in tags.items():
+            depth[tag] += change
+            stack = waiting.get(tag, [])
+            while stack and stack[-1][1] >= depth[tag]:
+                closes[stack.pop()[0]] = k
+    return closes
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -304,8 +306,7 @@ def numbered_headings(doc: Doc) -> list[Span]:
         end = next((j for j in range(i + 1, stop) if blocks[j].kind == "heading" and ends(j, stop)), stop)
         outside = end = _rule_end(doc, i, end)
         doc.kept_headings += [j for j in range(i + 1, end) if blocks[j].kind == "heading" and blocks[j].level < level]
-        head = _NUMBERED.fullmatch(blocks[i].text)
-        spans.append(_span(doc, i, end, head[2] if head else blocks[i].text, section))
+        spans.append(_span(doc, i, end, _numbered(blocks[i].text) or blocks[i].text, section))
     return spans
 
 
@@ -513,8 +514,15 @@ def _name(heading: Block) -> str:
     return plain(strip_anchor(heading.text))
 
 
+def _numbered(text: str) -> str | None:
+    """A numbered headline without its number (`1. Headline`, `**1、Headline**`), else None."""
+    bare = text.lstrip("*_")
+    number = _NUMBERED.fullmatch(bare)
+    return text[: len(text) - len(bare)] + number[2] if number else None
+
+
 def _is_numbered(block: Block) -> bool:
-    return block.kind == "heading" and block.level > 1 and _NUMBERED.fullmatch(block.text) is not None
+    return block.kind == "heading" and block.level > 1 and _numbered(block.text) is not None
 
 
 def _section_levels(blocks: list[Block], starts: set[int], level: int) -> set[int]:
