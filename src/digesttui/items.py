@@ -236,7 +236,7 @@ def _container_closes(blocks: list[Block]) -> dict[int, int]:
         if block.kind != "html" or "<" not in block.text:
             continue
         opened = _CONTAINER.match(block.text)
-        tags = Counter()
+        tags: Counter[str] = Counter()
         for slash, tag in _CONTAINER_TAG.findall(block.text):
             tags[tag.lower()] += -1 if slash else 1
         if opened:
