@@ -90,47 +90,8 @@ def unreadable(path: str, why: str, *, mtime_ns: int = 0, size: int = 0) -> Dige
 
 def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
     problems: list[Problem] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem("error", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line))
-        text = data.decode("utf-8", errors="replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    problems += _unsafe_text(text)
-    text = clean(text)
-    lines = text.split("\n")
-    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
-    if len(lines[longest]) > LONG_LINE:
-        why = f"a line of {len(lines[longest]):,} characters: is the file what it should be?"
-        problems.append(Problem("warning", why, longest + 1))
-
-    meta: dict[str, Any] = {}
-    body_start = 0
-    opener, end = _front_matter(lines)
-    if opener:
-        if end is None:
-            problems.append(Problem("error", f"front matter opened with '{opener}' on line 1 is never closed", 1))
-            body_start = 1
-        else:
-            body_start = end + 1
-            front = "\n".join(lines[1:end])
-            if len(front) > FRONT_MATTER_LIMIT:
-                kb, limit = len(front) // 1024, FRONT_MATTER_LIMIT // 1024
-                why = f"front matter not read: it is {kb:,} KB, over the {limit} KB limit"
-                loaded, problem = None, Problem("error", why, 2)  # type: Any, Problem | None
-            else:
-                loaded, problem = load_front_matter(opener, front, 2)
-            if problem:
-                problems.append(problem)
-            elif isinstance(loaded, dict):
-                meta = loaded
-            elif loaded is not None:
-                kind = type(loaded).__name__
-                problems.append(Problem("error", f"front matter is a {kind}, not a mapping of fields", 2))
-
+    lines = _lines(data, problems)
+    meta, body_start = _meta(lines, problems)
     body = parts(lines[body_start:], body_start)
     items = body.items
     problems += body.problems
@@ -163,6 +124,50 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
         overview=body.overview,
         timed=timed,
     )
+
+
+def _lines(data: bytes, problems: list[Problem]) -> list[str]:
+    """The file's lines, decoded and made safe to show; what that took is told in `problems`."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem("error", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line))
+        text = data.decode("utf-8", errors="replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problems += _unsafe_text(text)
+    lines = clean(text).split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    if len(lines[longest]) > LONG_LINE:
+        why = f"a line of {len(lines[longest]):,} characters: is the file what it should be?"
+        problems.append(Problem("warning", why, longest + 1))
+    return lines
+
+
+def _meta(lines: list[str], problems: list[Problem]) -> tuple[dict[str, Any], int]:
+    """The front matter's fields (none if it has none, or they cannot be read) and the index of
+    the body's first line."""
+    opener, end = _front_matter(lines)
+    if not opener:
+        return {}, 0
+    if end is None:
+        problems.append(Problem("error", f"front matter opened with '{opener}' on line 1 is never closed", 1))
+        return {}, 1
+    front = "\n".join(lines[1:end])
+    if len(front) > FRONT_MATTER_LIMIT:
+        kb, limit = len(front) // 1024, FRONT_MATTER_LIMIT // 1024
+        problems.append(Problem("error", f"front matter not read: it is {kb:,} KB, over the {limit} KB limit", 2))
+        return {}, end + 1
+    loaded, problem = load_front_matter(opener, front, 2)
+    if problem:
+        problems.append(problem)
+    elif isinstance(loaded, dict):
+        return loaded, end + 1
+    elif loaded is not None:
+        problems.append(Problem("error", f"front matter is a {type(loaded).__name__}, not a mapping of fields", 2))
+    return {}, end + 1
 
 
 def _unsafe_text(text: str) -> list[Problem]:
