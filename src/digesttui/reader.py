@@ -392,7 +392,7 @@ class Reader:
         if self.digest is None:
             return ""
         if not self.digest.items:
-            return "No items in this digest: what it says is in the detail pane."
+            return "No items here: see the detail pane."
         if self.only_starred:
             return "No starred items here: S shows all."
         return "Nothing unread here: u shows all."

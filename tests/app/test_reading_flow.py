@@ -294,3 +294,23 @@ async def test_v_shows_the_whole_digest_and_esc_comes_back(tmp_path: Path) -> No
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, WholeDigest))
         assert app.reader.item is not None and app.reader.item.title == "Beta" and isinstance(app.focused, ItemList)
+
+
+async def test_a_digest_without_items_shows_what_it_says_instead(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "2025-01-02.md",
+        "---\ntitle: Quiet window\ndate: 2025-01-02T04:00\n---\n\nNothing new from the feeds.\n\n"
+        "- (No items in this window.)\n",
+    )
+    write(tmp_path, "2025-01-01.md", digest_text("Older", "2025-01-01", A))
+    app = DigestApp([str(tmp_path)], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, app)
+        detail = app.query_one(DetailPane)
+        await wait_for(pilot, lambda: detail.settled and detail.query("MarkdownBlock"), what="the detail")
+        shown = "\n".join(str(b.render()) for b in detail.query("MarkdownBlock"))
+        assert "Quiet window" in shown and "Nothing new from the feeds." in shown and "No items in this window" in shown
+        assert "Problems" not in shown  # a digest that says it is empty is not broken
+        items = app.query_one(ItemList)
+        assert "No items here: see the detail pane." in items.render_line(0).text
