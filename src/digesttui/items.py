@@ -386,7 +386,7 @@ def choose(doc: Doc) -> tuple[Structure, list[Problem]]:
     found += [(f"level-{n} headings", heading_groups(doc, n)) for n in range(2, 7)]
     found.append(("paragraphs numbered 1、2、", enumerated(doc)))
     # Items headed by a number or a link hold what is inside them (an item's list of links).
-    outer = [spans for name, spans in found if _headlined(name, spans)]
+    outer = [[s for s in spans if not _list_of_links(doc, s)] for name, spans in found if _headlined(name, spans)]
     found = [(name, [s for s in spans if not any(_inside(s, o) for o in outer)]) for name, spans in found]
     structures = [_structure(doc, name, spans) for name, spans in found]
     structures[1] = _not_repeated(doc, structures[1], [s for s in structures if s.items and s is not structures[1]])
@@ -417,6 +417,17 @@ def _headlined(name: str, spans: list[Span]) -> bool:
         return True
     linked = sum(LINK.match(strip_anchor(s.head)) is not None for s in spans) if name.endswith("headings") else 0
     return linked > 0 and linked * 2 >= len(spans)
+
+
+def _list_of_links(doc: Doc, span: Span) -> bool:
+    """Whether an item under a heading is nothing but a list of entries with links of their own:
+    then the heading names a topic, and the entries are the items (`## 1. 模型进展` over
+    `- … [消息来源](url)` lines)."""
+    first = bisect.bisect_right(doc.blocks, span.start, key=lambda b: b.start)
+    inside = doc.blocks[first : bisect.bisect_left(doc.blocks, span.end, key=lambda b: b.start)]
+    return bool(inside) and all(
+        b.kind == "list" and all(_has_web_link(doc.text(*entry)) for entry in b.entries) for b in inside
+    )
 
 
 def _inside(span: Span, spans: list[Span]) -> bool:
@@ -511,7 +522,9 @@ def _rule_end(doc: Doc, i: int, end: int) -> int:
 
 
 def _name(heading: Block) -> str:
-    return plain(strip_anchor(heading.text))
+    """A section's name: its heading as text, without a number (`## 1. 芯片与算力`: 芯片与算力)."""
+    text = strip_anchor(heading.text)
+    return plain(_numbered(text) or text)
 
 
 def _numbered(text: str) -> str | None:

@@ -55,6 +55,7 @@ def test_the_shapes_are_counted_as_a_careful_reader_counts_them() -> None:
         "heading-items.md": 3,
         "html-blocks.md": 2,
         "overview-detail.md": 3,
+        "topic-clusters.md": 6,
     }
     article = parsed(FIXTURES / "article-inside.md", "a.md")
     assert article.items[0].url == "https://blog.example/energy-ledger"  # after the article's own headings
@@ -65,6 +66,11 @@ def test_the_shapes_are_counted_as_a_careful_reader_counts_them() -> None:
         "The case for boring databases",
         '### 为什么要选择"无聊"的数据库',
     )
+    clusters = parsed(FIXTURES / "topic-clusters.md", "t.md").items  # numbered topics over sourced entries
+    assert [(i.section, i.url) for i in clusters[2:4]] == [
+        ("端侧部署实践", "https://forum.example/t/1003"),
+        ("芯片与算力", "https://social.example/status/2001"),
+    ]
     empty = parsed(FIXTURES / "empty-window.md", "e.md")
     assert not empty.problems and "No items in this window" in empty.overview
 
