@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from digesttui import __version__
 from digesttui.files import file_kind
-from digesttui.library import Library, Snapshot
+from digesttui.library import parse_roots
 from digesttui.model import Digest
 from digesttui.resources import resource
 from digesttui.text import safe
@@ -102,14 +102,14 @@ def unusable_path(paths: Sequence[str]) -> str | None:
     return None
 
 
-def check(snapshot: Snapshot) -> int:
+def check(digests: list[Digest]) -> int:
     errors = warnings = 0
-    for digest in sorted(snapshot.digests, key=lambda d: d.path):
+    for digest in sorted(digests, key=lambda d: d.path):
         for problem in digest.problems:
             print(f"{display_path(digest.label)}: {problem.level}: {safe(problem.describe())}")
             errors += problem.level == "error"
             warnings += problem.level == "warning"
-    files = len(snapshot.digests)
+    files = len(digests)
     print(
         f"checked {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
         f"{warnings} warning{'s' * (warnings != 1)}"
@@ -228,10 +228,10 @@ def report(roots: list[str], limit: int, checking: bool) -> int:
         print(f"digest-tui: error: no such file or folder: {safe(missing[0])}", file=sys.stderr)
         return 2
     try:
-        snapshot = Library(roots, limit=limit).load()
+        digests = parse_roots(roots, limit)
         if checking:
-            return check(snapshot)
-        for digest in snapshot.digests:
+            return check(digests)
+        for digest in digests:
             print(as_json(digest))
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import marshal
 import os
 import pickle
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -18,19 +18,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from itertools import starmap
-from typing import Any, BinaryIO
 
-from digesttui import __version__
-from digesttui.files import FILE_LIMIT, atomic_write, owned_privately, read_digest, release_memory
-from digesttui.model import Digest, Item, Link, Problem
+from digesttui.catalog import Catalog, catalog_path, light
+from digesttui.files import FILE_LIMIT, read_digest
+from digesttui.model import Digest, Item
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
-CACHE_FORMAT = 8
 SUBPROCESS_THRESHOLD = 400
 """From how many files to parse a cold start in a child process."""
 
@@ -97,6 +93,17 @@ def _parse_all(paths: list[str], limit: int) -> Iterator[Digest]:
             yield read_digest(path, limit=limit)
 
 
+def parse_roots(roots: Iterable[str], limit: int = FILE_LIMIT) -> list[Digest]:
+    """Every digest under the roots, parsed in full, newest first: `--check` and `--json`, which
+    need no catalog."""
+    found: dict[str, os.stat_result] = {}
+    unreadable: list[tuple[str, str]] = []
+    for root in roots:
+        found.update(scan(os.path.abspath(root), unreadable))
+    digests = [*_unreadable_folders(unreadable).values(), *_parse_all(sorted(found), limit)]
+    return sorted(digests, key=lambda d: (-d.sort_key, d.path))
+
+
 def _parse_in_children(paths: list[str], done: set[str], limit: int) -> Iterator[Digest]:
     from digesttui.parsejob import CHUNK
 
@@ -132,72 +139,6 @@ def _parse_in_children(paths: list[str], done: set[str], limit: int) -> Iterator
             child.wait()
 
 
-# The cache is marshal's plain values, not pickles: it can hold no code, and writing it does not
-# keep a UTF-8 copy of every non-ASCII string (pickling a library of Chinese digests did, for as
-# long as the strings lived: +40 MiB at 10,000 digests).
-Encoded = tuple[Any, ...]
-
-
-def encode(d: Digest) -> Encoded:
-    items = tuple((i.n, i.title, i.url, tuple(map(tuple, i.links)), i.summary, i.section) for i in d.items)
-    date = d.date.isoformat() if d.date else None
-    problems = tuple(map(tuple, d.problems))
-    fields = (d.path, d.label, d.title, date, d.sort_key, d.categories, d.tags, items, problems, d.size, d.mtime_ns)
-    return (*fields, d.description, d.overview, d.timed)
-
-
-def decode(value: Encoded) -> Digest:
-    (
-        path,
-        label,
-        title,
-        date,
-        sort_key,
-        categories,
-        tags,
-        items,
-        problems,
-        size,
-        mtime_ns,
-        description,
-        overview,
-        timed,
-    ) = value
-    return Digest(
-        path,
-        label,
-        title,
-        datetime.fromisoformat(date) if date else None,
-        sort_key,
-        categories,
-        tags,
-        tuple([Item(n, t, url, tuple(starmap(Link, links)), s, sec) for n, t, url, links, s, sec in items]),
-        tuple(starmap(Problem, problems)),
-        size,
-        mtime_ns,
-        description,
-        overview,
-        timed,
-    )
-
-
-def _write_frame(f: BinaryIO, value: Any) -> None:
-    blob = marshal.dumps(value)
-    f.write(len(blob).to_bytes(8, "little") + blob)
-
-
-def _read_frame(f: BinaryIO) -> Any:
-    """The next value, None at the end. (`marshal.load` from a file reads in small pieces: three
-    times slower than this.)"""
-    size = f.read(8)
-    if not size:
-        return None
-    blob = f.read(int.from_bytes(size, "little"))
-    if len(blob) != int.from_bytes(size, "little"):
-        raise EOFError("the cache ends in the middle of a chunk")
-    return marshal.loads(blob)
-
-
 def _unreadable_folders(unreadable: list[tuple[str, str]]) -> dict[str, Digest]:
     """Folders that could not be listed, as entries with the reason: never skipped in silence."""
     from digesttui.parse import unreadable as entry
@@ -225,31 +166,56 @@ class Snapshot:
         return sum(len(d.items) for d in self.digests)
 
 
+FIRST_SCREEN = 100
+"""Digests read from the catalog before anything else: more than a screen shows."""
+BATCH = 200
+"""Digests parsed before they go to the catalog together (one transaction)."""
+
+
 class Library:
     def __init__(self, roots: Iterable[str], cache_dir: str | None = None, limit: int = FILE_LIMIT) -> None:
         self.roots = tuple(os.path.abspath(r) for r in roots)
         self.limit = limit
         self._entries: dict[str, Digest] = {}
+        """Light digests (items without summaries): the full ones are in the catalog."""
         self._pending: dict[str, float] = {}
         self._lock = threading.Lock()
         self._cache_dir = cache_dir
         self._notice = ""
-        self._dirty = False
-        self._save_wanted = False
-        self._writer: threading.Thread | None = None
         self._seq = 0
+        self._loaded = False
         self.generation = 0
         """Counts changes to the entries: a batch that changed nothing need not be shown."""
 
     @functools.cached_property
-    def _cache_path(self) -> str | None:
-        """One cache file per set of roots. (Worked out on first use: hashlib costs the first paint.)"""
+    def catalog(self) -> Catalog:
+        """One catalog per set of roots, in the cache folder (in memory without one). Opened on
+        first use, in a worker: hashlib and SQLite cost the first paint."""
         if not self._cache_dir:
-            return None
+            return Catalog(None)
         import hashlib
 
         key = hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16]
-        return os.path.join(self._cache_dir, f"library-{key}.cache")
+        catalog = Catalog(catalog_path(self._cache_dir, key))
+        self._notice = catalog.notice
+        return catalog
+
+    def close(self) -> None:
+        """Close the catalog (its write-ahead log folded back into the file)."""
+        with self._lock:
+            if "catalog" in self.__dict__:
+                self.catalog.close()
+                del self.__dict__["catalog"]
+
+    def full(self, digest: Digest) -> Digest:
+        """A digest with its items in full (summaries, links) and its overview."""
+        if digest.pending:
+            return digest
+        return self.catalog.digest(digest.path) or digest
+
+    def full_items(self) -> Iterator[tuple[str, list[Item]]]:
+        """Every digest's items in full, (path, items), for the search index."""
+        return self.catalog.all_items()
 
     # --- reading the whole library ---
 
@@ -259,40 +225,86 @@ class Library:
         every: float = 0.3,
         stop: threading.Event | None = None,
     ) -> Snapshot:
-        """Scan every root; parse what the cache does not already hold, newest first (by the
-        date in the file name, else the file's mtime: a copied archive's mtimes say little).
-        With `stop` set (the reader is quitting), it returns what it has at once."""
-        from digesttui.fields import date_from_name, timestamp
-
+        """The catalog's newest digests first (the first screen), then all of its rows; then a
+        scan of every root, and what changed parsed, newest first (by the date in the file name,
+        else the file's mtime: a copied archive's mtimes say little), into the catalog. A file
+        not read yet is listed at once, from its name. With `stop` set (the reader is quitting),
+        it returns what it has."""
         with self._lock:
-            cached = self._read_cache() if not self._entries else dict(self._entries)
+            if not self._loaded:
+                self._show_catalog(progress)
             found: dict[str, os.stat_result] = {}
             unreadable: list[tuple[str, str]] = []
             for root in self.roots:
                 found.update(scan(root, unreadable))
-            entries = _unreadable_folders(unreadable)
-            todo = []
-            for path, st in found.items():
-                old = cached.get(path)
-                if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
-                    entries[path] = old
-                else:
-                    named = date_from_name(path)
-                    todo.append((timestamp(named) if named else st.st_mtime, path))
-            todo.sort(reverse=True)
-            self._entries = entries
-            last = time.monotonic()
-            for digest in _parse_all([path for _, path in todo], self.limit):
-                if stop is not None and stop.is_set():
-                    break
-                self._entries[digest.path] = digest
-                if progress and time.monotonic() - last > every:
-                    progress(self._snapshot(complete=False, total=len(found)))
-                    last = time.monotonic()
+            todo = self._take_scan(found, unreadable)
+            if progress and todo:
+                progress(self._snapshot(complete=False, total=len(found)))
+            self._parse(todo, progress, every, stop, len(found))
             self._pending.clear()
-            self._dirty = bool(todo) or len(cached) != len(entries)
+            self._loaded = True
             self.generation += 1
             return self._snapshot(total=len(found))
+
+    def _show_catalog(self, progress: Callable[[Snapshot], None] | None) -> None:
+        if progress is not None:
+            first = self.catalog.newest(FIRST_SCREEN)
+            if first:
+                self._entries = {d.path: d for d in first}
+                progress(self._snapshot(complete=False, total=len(first)))
+        self._entries = {d.path: d for d in self.catalog.rows()}
+        if progress is not None and self._entries:
+            progress(self._snapshot(complete=False, total=len(self._entries)))
+
+    def _take_scan(self, found: dict[str, os.stat_result], unreadable: list[tuple[str, str]]) -> list[str]:
+        """Apply a scan: the files gone leave the catalog; the new and changed ones are returned,
+        newest first, to be parsed (a new one listed meanwhile from its name)."""
+        from digesttui.fields import date_from_name, timestamp
+        from digesttui.parse import pending
+
+        entries = _unreadable_folders(unreadable)
+        todo = []
+        for path, st in found.items():
+            old = self._entries.get(path)
+            if old is None or (old.size, old.mtime_ns) != (st.st_size, st.st_mtime_ns):
+                named = date_from_name(path)
+                todo.append((timestamp(named) if named else st.st_mtime, path))
+                old = old if old is not None and not old.pending else pending(path, st.st_mtime_ns)
+            entries[path] = old
+        gone = [path for path in self._entries if path not in entries]
+        if gone:
+            self.catalog.remove(gone)
+        self._entries = entries
+        todo.sort(reverse=True)
+        return [path for _, path in todo]
+
+    def _parse(
+        self,
+        paths: list[str],
+        progress: Callable[[Snapshot], None] | None,
+        every: float,
+        stop: threading.Event | None,
+        total: int,
+    ) -> None:
+        batch: list[Digest] = []
+        last = time.monotonic()
+        for digest in _parse_all(paths, self.limit):
+            if stop is not None and stop.is_set():
+                break
+            batch.append(digest)
+            self._entries[digest.path] = light(digest)
+            if len(batch) >= BATCH or time.monotonic() - last > every:
+                self._store(batch)
+                batch = []
+                if progress:
+                    progress(self._snapshot(complete=False, total=total))
+                last = time.monotonic()
+        self._store(batch)
+
+    def _store(self, digests: list[Digest]) -> None:
+        """Digests into the catalog (a file gone meanwhile too: the next scan takes it out)."""
+        with contextlib.suppress(sqlite3.Error):  # a catalog that cannot be written only costs speed
+            self.catalog.put(digests)
 
     def _snapshot(self, complete: bool = True, total: int | None = None) -> Snapshot:
         digests = sorted(self._entries.values(), key=lambda d: (-d.sort_key, d.path))
@@ -318,8 +330,14 @@ class Library:
         a half-written file's error; it is listed once it parses or stops changing.
         """
         with self._lock:
+            changed: dict[str, Digest | None] = {}
             for path in {os.path.abspath(p) for p in paths}:
-                self._refresh(path, settle)
+                self._refresh(path, settle, changed)
+            self._store([d for d in changed.values() if d is not None])
+            gone = [p for p, d in changed.items() if d is None]
+            if gone:
+                with contextlib.suppress(sqlite3.Error):
+                    self.catalog.remove(gone)
             return self._snapshot()
 
     def due(self) -> list[str]:
@@ -328,7 +346,7 @@ class Library:
         with self._lock:
             return [p for p, deadline in self._pending.items() if deadline <= now]
 
-    def _refresh(self, path: str, settle: bool) -> None:
+    def _refresh(self, path: str, settle: bool, changed: dict[str, Digest | None]) -> None:
         try:
             st = os.stat(path)
         except OSError:
@@ -337,25 +355,26 @@ class Library:
         kept: set[str] = set()
         if st is not None and not is_dir:
             if path in self.roots or (stat.S_ISREG(st.st_mode) and is_digest_name(path)):
-                self._refresh_file(path, st, settle)  # a root that is not a regular file gets its error
+                self._refresh_file(path, st, settle, changed)  # a root that is not a regular file gets its error
                 kept.add(path)
         elif is_dir:  # looked at afresh: what is no longer under it goes
             unreadable: list[tuple[str, str]] = []
             for found, found_st in scan(path, unreadable):
-                self._refresh_file(found, found_st, settle)
+                self._refresh_file(found, found_st, settle, changed)
                 kept.add(found)
             for folder, digest in _unreadable_folders(unreadable).items():
-                self._put(folder, digest)
+                self._entries[folder] = digest  # listed with its reason; not a file for the catalog
+                self.generation += 1
                 kept.add(folder)
         # gone: the path itself (a file deleted, or one no longer a digest: a FIFO put in its
         # place), or what was under it and is not any more
         prefix = path.rstrip(os.sep) + os.sep
         for gone in [p for p in self._entries if (p == path or p.startswith(prefix)) and p not in kept]:
-            self._put(gone, None)
+            self._put(gone, None, changed)
         for gone in [p for p in self._pending if (p == path or p.startswith(prefix)) and p not in kept]:
             self._pending.pop(gone)
 
-    def _refresh_file(self, path: str, st: os.stat_result, settle: bool) -> None:
+    def _refresh_file(self, path: str, st: os.stat_result, settle: bool, changed: dict[str, Digest | None]) -> None:
         old = self._entries.get(path)
         if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns) and path not in self._pending:
             return
@@ -365,72 +384,13 @@ class Library:
             self._pending[path] = time.monotonic() + SETTLE_SECONDS
             return
         self._pending.pop(path, None)
-        self._put(path, digest)
+        self._put(path, digest, changed)
 
-    def _put(self, path: str, digest: Digest | None) -> None:
-        """Add, replace or (None) remove one entry."""
+    def _put(self, path: str, digest: Digest | None, changed: dict[str, Digest | None]) -> None:
+        """Add, replace or (None) remove one entry; the catalog follows at the end of the batch."""
         if digest is None:
             del self._entries[path]
         else:
-            self._entries[path] = digest
-        self._dirty = True
+            self._entries[path] = light(digest)
+        changed[path] = digest
         self.generation += 1
-
-    # --- the parse cache ---
-
-    def _read_cache(self) -> dict[str, Digest]:
-        if not self._cache_path or not os.path.exists(self._cache_path):
-            return {}
-        if not owned_privately(self._cache_path):  # only ever what this user alone could have written
-            self._notice = f"Not using the parse cache {self._cache_path}: someone else could have written it."
-            return {}
-        entries: dict[str, Digest] = {}
-        try:
-            with open(self._cache_path, "rb") as f:
-                if _read_frame(f) != {"format": CACHE_FORMAT, "version": __version__}:
-                    return {}  # another version's: rebuilt without a word
-                while (chunk := _read_frame(f)) is not None:
-                    entries.update((digest.path, digest) for digest in map(decode, chunk))
-        except Exception:  # any damage to the cache only costs a rebuild
-            self._notice = f"Rebuilt the parse cache: {self._cache_path} could not be read."
-            return {}
-        return entries
-
-    def save(self) -> None:
-        """Write the parse cache, if anything changed since it was read or written: in the one
-        writer thread, which writes the latest entries and ends when nothing more is wanted."""
-        with self._lock:
-            if not self._cache_path or not self._dirty:
-                return
-            self._save_wanted = True
-            if self._writer is None:
-                self._writer = threading.Thread(target=self._write_cache, name="digest-tui cache writer")
-                self._writer.start()
-
-    def flush(self, timeout: float | None = None) -> None:
-        """Wait for the cache writer (tests; the app does not wait for a speed-up on its way out)."""
-        writer = self._writer
-        if writer is not None:
-            writer.join(timeout)
-
-    def _write_cache(self) -> None:
-        while True:
-            with self._lock:
-                if not self._save_wanted or self._cache_path is None:
-                    self._writer = None
-                    return
-                self._save_wanted = self._dirty = False
-                digests = list(self._entries.values())
-                path = self._cache_path
-
-            def write(f: BinaryIO, digests: list[Digest] = digests) -> None:
-                _write_frame(f, {"format": CACHE_FORMAT, "version": __version__})
-                for start in range(0, len(digests), 500):
-                    _write_frame(f, [encode(d) for d in digests[start : start + 500]])
-
-            with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
-                atomic_write(path, write)
-            with contextlib.suppress(OSError):  # what an earlier version wrote (a pickle)
-                os.unlink(path.removesuffix(".cache") + ".pickle")
-            del digests
-            release_memory()

@@ -64,6 +64,8 @@ class Digest:
     """What the body says besides its items (intro, highlights, closing notes), as Markdown."""
     timed: bool = True
     """Whether `date` has a time of day (else only the day is known: no 00:00 is shown)."""
+    pending: bool = False
+    """Found, not read yet: listed from its file name until it is parsed."""
     item_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
     """`item_id` of each item, worked out once: the unread counts go through all of them."""
 

@@ -74,17 +74,28 @@ def _front_matter(lines: list[str]) -> tuple[str, int | None]:
 
 def unreadable(path: str, why: str, *, mtime_ns: int = 0, size: int = 0) -> Digest:
     """A file (or folder) that cannot be read as a digest: listed, with the reason, no items."""
+    return _by_name(path, mtime_ns, size, problems=(Problem("error", why),))
+
+
+def pending(path: str, mtime_ns: int) -> Digest:
+    """A file found and not read yet (a cold start of thousands): listed at once, by the date in
+    its name, else its modification time; it takes its place when parsed."""
+    return _by_name(path, mtime_ns, -1, pending=True)
+
+
+def _by_name(path: str, mtime_ns: int, size: int, **rest: Any) -> Digest:
     named = date_from_name(path)
+    when = named or (datetime.fromtimestamp(mtime_ns / 1e9) if rest.get("pending") and mtime_ns else None)
     return Digest(
-        timed=name_has_time(path),
+        timed=name_has_time(path) if named else when is not None,
         path=path,
         label=safe(path),
         title=safe(PurePath(path).name),
-        date=named,
-        sort_key=timestamp(named) if named else 0.0,
-        problems=(Problem("error", why),),
+        date=when,
+        sort_key=timestamp(when) if when else 0.0,
         size=size,
         mtime_ns=mtime_ns,
+        **rest,
     )
 
 

@@ -10,7 +10,7 @@ import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -78,6 +78,9 @@ class Reader:
         reader moves it or goes to the items or the detail."""
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
+        self.full_items: Callable[[], Iterable[tuple[str, Sequence[Item]]]] = self._own_items
+        """Every digest's items in full, for the search index: the library's catalog (set by the
+        app; the digests of a snapshot are light), else the snapshot's own."""
         self._undo: list[list[str]] = []
         """The items each mark-read action of this session marked (newest last), for undo."""
         self.last_query = ""
@@ -334,13 +337,15 @@ class Reader:
         self.mark([i for d in self.digests for i in d.item_ids])
         return f"Marked {count:,} item{'s' * (count != 1)} in {digests:,} digest{'s' * (digests != 1)} read."
 
-    def toggle_star(self) -> str | None:
-        """Star or unstar the selected item; what to tell."""
+    def toggle_star(self, full: Item | None = None) -> str | None:
+        """Star or unstar the selected item (`full`: it with its summary, which the star keeps
+        for `--export-starred`); what to tell."""
         digest, item = self.digest, self.item
         if digest is None or item is None:
             return None
         starred = not self.is_starred(digest, item)
-        info = {"title": item.title, "url": item.url, "summary": item.summary, "digest": digest.title}
+        summary = (full if full is not None and (full.n, full.title) == (item.n, item.title) else item).summary
+        info = {"title": item.title, "url": item.url, "summary": summary, "digest": digest.title}
         self.state.set_star(digest.item_id(item), starred, {**info, "date": digest.date_text()})
         return ("Starred: " if starred else "Unstarred: ") + item.title
 
@@ -355,8 +360,11 @@ class Reader:
             index = self._index
             digests = self.snapshot.digests if self.snapshot else ()
             if index is None or index.digests is not digests:
-                index = self._index = SearchIndex(digests)
+                index = self._index = SearchIndex(digests, self.full_items())
             return index
+
+    def _own_items(self) -> Iterator[tuple[str, Sequence[Item]]]:
+        return ((d.path, d.items) for d in (self.snapshot.digests if self.snapshot else ()))
 
     def drop_search_index(self) -> None:
         """Let the index go (~3.5 KB a digest: 34 MiB at 10,000) when the search closes."""
@@ -391,6 +399,8 @@ class Reader:
     def empty_items(self) -> str:
         if self.digest is None:
             return ""
+        if self.digest.pending:
+            return "Reading this digest…"
         if not self.digest.items:
             return "No items here: see the detail pane."
         if self.only_starred:

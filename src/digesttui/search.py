@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from digesttui.inline import LINK
@@ -24,6 +24,8 @@ SNIPPET = 70
 class Hit(NamedTuple):
     digest: Digest
     item: Item
+    text: str
+    """What the item shows, headline and summary (`visible`): where the snippet comes from."""
 
 
 def visible(item: Item) -> str:
@@ -50,20 +52,29 @@ def looks_like_a_link(query: str) -> bool:
 
 
 class SearchIndex:
-    def __init__(self, digests: Sequence[Digest]) -> None:
+    """The text of every item of `digests`; their items in full (summaries, links) come from
+    `full_items`, (path, items) pairs in any order (the catalog's: the digests the lists hold
+    are light)."""
+
+    def __init__(self, digests: Sequence[Digest], full_items: Iterable[tuple[str, Sequence[Item]]]) -> None:
         self.digests = digests
-        # one string a digest, its items' text joined by NUL; offsets find the item of a match
-        self._texts: list[str] = []
-        self._starts: list[list[int]] = []
-        for digest in digests:
-            parts, starts, at = [], [], 0
-            for item in digest.items:
-                part = visible(item).lower()
+        # one string a digest, its items' text joined by NUL (lowered, and as shown where that
+        # differs: rarely in Chinese); offsets find the item of a match
+        texts: dict[str, tuple[str, str, list[int], list[str]]] = {}
+        for path, items in full_items:
+            parts, starts, targets, at = [], [], [], 0
+            for item in items:
+                part = visible(item)
+                if len(part.lower()) != len(part):
+                    part = part.lower()  # a rare letter whose lower case is longer (İ): offsets stay shared
                 starts.append(at)
                 parts.append(part)
+                targets.append(" ".join(link.url for link in item.links).lower())
                 at += len(part) + 1
-            self._texts.append("\0".join(parts))
-            self._starts.append(starts)
+            shown = "\0".join(parts)
+            lowered = shown.lower()
+            texts[path] = (lowered, lowered if lowered == shown else shown, starts, targets)  # one string if alike
+        self._texts = [texts.get(d.path, ("", "", [], [])) for d in digests]
 
     def search(self, query: str, limit: int = 1000) -> list[Hit]:
         """Items that hold every word of `query`, newest digest first."""
@@ -73,15 +84,15 @@ class SearchIndex:
         links = looks_like_a_link(query)
         first = max(words, key=len)  # the longest word: the fewest places to look at
         hits: list[Hit] = []
-        for digest, text, starts in zip(self.digests, self._texts, self._starts, strict=True):
+        for digest, (text, shown, starts, targets) in zip(self.digests, self._texts, strict=True):
             found = self._items_with(text, starts, first) if first in text else set()
             if links:
-                found |= {i for i, item in enumerate(digest.items) if first in _targets(item)}
+                found |= {i for i, target in enumerate(targets) if first in target}
             for index in sorted(found):
                 part = _part(text, starts, index)
-                targets = _targets(digest.items[index]) if links else ""
-                if all(word in part or word in targets for word in words):
-                    hits.append(Hit(digest, digest.items[index]))
+                target = targets[index] if links else ""
+                if index < len(digest.items) and all(word in part or word in target for word in words):
+                    hits.append(Hit(digest, digest.items[index], _part(shown, starts, index)))
                     if len(hits) >= limit:
                         return hits
         return hits
@@ -103,14 +114,10 @@ def _part(text: str, starts: list[int], index: int) -> str:
     return text[starts[index] : end]
 
 
-def _targets(item: Item) -> str:
-    return " ".join(link.url for link in item.links).lower()
-
-
-def snippet(item: Item, query: str) -> str:
-    """A line of the item's summary around the first word of the query found in it ("" when the
-    query is found in the headline only: the headline shows it)."""
-    text = " ".join(visible(item).split("\n", 1)[1].split())
+def snippet(shown: str, query: str) -> str:
+    """A line of an item's summary (`shown`: its `visible` text) around the first word of the
+    query found in it ("" when the query is found in the headline only: the headline shows it)."""
+    text = " ".join(shown.partition("\n")[2].split())
     lowered = text.lower()
     at = min((i for w in words_of(query) if (i := lowered.find(w)) != -1), default=-1)
     if at == -1:

@@ -91,7 +91,6 @@ def _apply(library: Library, publish: Callable[[Snapshot], None], paths: set[str
     snapshot = library.apply(paths, settle=True)
     if roots_changed or library.generation != before:
         publish(snapshot)
-        library.save()
 
 
 def _watch(

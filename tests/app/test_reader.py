@@ -279,7 +279,6 @@ async def test_closed_apps_are_collected(tmp_path: Path) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: app.reader.loaded and any(w.name == "watch_library" for w in app.workers))
             await settled(pilot)
-        app.library.flush(5)
         return weakref.ref(app)
 
     refs = []

@@ -155,7 +155,7 @@ def test_search_and_opening_a_hit(tmp_path: Path) -> None:
     r.move_digest(0)
     assert r.highlight == ()  # the highlight belongs to the digest it opened
     r.drop_search_index()
-    assert r.search_index().search("delta")[0] == Hit(r.digests[0], r.digests[0].items[0])
+    assert r.search_index().search("delta")[0][:2] == Hit(r.digests[0], r.digests[0].items[0], "")[:2]
 
 
 def test_status_says_where_how_many_and_what_is_filtered(tmp_path: Path) -> None:

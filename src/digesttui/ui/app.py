@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.theme import Theme
 
+    from digesttui.model import Digest, Item
     from digesttui.search import Hit
 
 
@@ -95,6 +96,7 @@ class DigestApp(App[None]):
         self.browser = browser or self.config.browser
         self.state = state or State(state_path())
         self.reader = Reader(self.state, self.config.timezone)
+        self.reader.full_items = self.library.full_items  # the search's: the lists' digests are light
         self.on_painted, self.on_loaded = on_painted, on_loaded
         """The entry point's hooks: after the first frame, after the library's first full load."""
         self._read_timer: Timer | None = None
@@ -119,6 +121,7 @@ class DigestApp(App[None]):
             self.reader.row_title,
             self.reader.when_text,
         )
+        detail.full = self.library.full
         digests.moved, items.moved = self._digest_moved, self._item_moved
         yield from (digests, items, detail)  # no containers: each one costs the first paint
 
@@ -201,7 +204,6 @@ class DigestApp(App[None]):
                 return
             if reloading:
                 self.notify(f"Reloaded: {len(snapshot.digests):,} digests.", timeout=3)
-            self.library.save()
         except Exception as exc:  # a bug: said, never a reader left on "loading…" in silence
             self.notify(f"Loading the digests failed: {type(exc).__name__}: {exc}", severity="error", timeout=30)
         if self.watching and not self._stop.is_set():
@@ -415,7 +417,7 @@ class DigestApp(App[None]):
         self._told(self.reader.mark_digest_read())
 
     def action_toggle_star(self) -> None:
-        self._told(self.reader.toggle_star())
+        self._with_full_item(lambda full: self._told(self.reader.toggle_star(full)))
 
     def _told(self, message: str | None) -> None:
         """After a change of marks: show it, and say what happened."""
@@ -468,10 +470,25 @@ class DigestApp(App[None]):
             linkactions.copy_text(self, url, "the link")
 
     def action_copy_item(self) -> None:
-        linkactions.copy_item(self, self.reader.item)
+        self._with_full_item(partial(linkactions.copy_item, self))
 
     def action_pick_link(self, verb: str) -> None:
-        linkactions.pick_link(self, self.reader.item, verb, self.browser)
+        self._with_full_item(lambda full: linkactions.pick_link(self, full, verb, self.browser))
+
+    def _with_full_item(self, then: Callable[[Item | None], None]) -> None:
+        """`then`, given the selected item in full (summary, links): the detail pane's, else
+        read from the catalog in a thread."""
+        digest, item = self.reader.digest, self.reader.item
+        full = self.query_one(DetailPane).full_item(digest, item)
+        if full is not None or digest is None or item is None:
+            then(full or item)
+        else:
+            self._fetch_full(digest, item, then)
+
+    @work(thread=True, group="full", exit_on_error=False)
+    def _fetch_full(self, digest: Digest, item: Item, then: Callable[[Item | None], None]) -> None:
+        full = next((i for i in self.library.full(digest).items if (i.n, i.title) == (item.n, item.title)), item)
+        self.call_from_thread(then, full)
 
     def on_markdown_link_clicked(self, message: Any) -> None:
         message.stop()

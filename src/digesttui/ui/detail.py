@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -76,6 +77,27 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         """Words to highlight (a search's)."""
         self.when: Callable[[Digest], str] = lambda digest: digest.date_text()
         """A digest's time as shown (the reader's `when_text`)."""
+        self.full: Callable[[Digest], Digest] = lambda digest: digest
+        """A digest in full, its items with their summaries (the library's `full`: the lists'
+        digests are light). Called in a thread."""
+        self._full: Digest | None = None
+        """The last digest fetched in full."""
+
+    def full_item(self, digest: Digest | None, item: Item | None) -> Item | None:
+        """The item in full, if the pane has it (the one shown, or one of its digest)."""
+        full = self._full
+        if digest is None or item is None or full is None or not _same(full, digest):
+            return None
+        return next((i for i in full.items if i.n == item.n and i.title == item.title), None)
+
+    async def _in_full(self, wanted: Shown | None) -> Shown | None:
+        """What to show, with the digest and the item in full."""
+        if wanted is None:
+            return None
+        digest, item, highlight = wanted
+        if self._full is None or not _same(self._full, digest):
+            self._full = await asyncio.to_thread(self.full, digest)
+        return self._full, self.full_item(digest, item) or item if item else None, highlight
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
         """Show an item (or, without one, the digest's overview and problems) once the lists have painted."""
@@ -104,7 +126,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         try:
             while self._wanted != self._shown:
                 wanted = self._wanted
-                text = _markdown(wanted, self.when)
+                text = _markdown(await self._in_full(wanted), self.when)
                 big = len(text) > BIG
                 markdown = await self._markdown()
                 markdown.highlight = wanted[2] if wanted else ()
@@ -152,6 +174,10 @@ def rich_lines(text: str, width: int) -> list[Strip]:
     console = Console(width=max(20, width), force_terminal=True, color_system="truecolor", legacy_windows=False)
     lines = console.render_lines(RichMarkdown(text, hyperlinks=False), pad=False)
     return [Strip(Segment.adjust_line_length(line, width)) for line in lines]
+
+
+def _same(full: Digest, digest: Digest) -> bool:
+    return (full.path, full.size, full.mtime_ns) == (digest.path, digest.size, digest.mtime_ns)
 
 
 def _place(shown: Shown | None) -> tuple[str, str] | None:

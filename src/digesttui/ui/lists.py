@@ -43,6 +43,8 @@ class DigestList(RowList):
             text.append(f"⚠ {name}", style=self.style("error"))
             return text
         count = f" {unread}/{len(digest.items)}" if unread else f" {len(digest.items)}"
+        if digest.pending:
+            count = " …"  # found, not read yet
         title = self.title_of(digest)[: width + 1]  # a cell a character at least: no more can show
         text.append(title, style="" if unread else self.style("dim"))
         text = fit(text, max(0, width - len(count)))

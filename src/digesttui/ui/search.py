@@ -46,11 +46,11 @@ class SearchResults(RowList):
     def row_text(self, index: int, width: int) -> Text:
         from digesttui.search import snippet
 
-        digest, item = self.hits[index]
+        digest, item, shown = self.hits[index]
         text = Text(end="")
         text.append(self.app.reader.when_text(digest) + "  ", style=self.style("dim"))  # type: ignore[attr-defined]
         text.append(item.title[: width + 1])
-        found = snippet(item, self.query_text)
+        found = snippet(shown, self.query_text)
         if found:  # the match is in the summary: where
             text.append(f"  {found}", style=self.style("dim"))
         return text

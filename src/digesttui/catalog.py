@@ -1,0 +1,306 @@
+"""The catalog: every parsed digest, in SQLite (the standard library's `sqlite3`, WAL) in the
+user's cache folder, so that start-up reads only what the first screen shows and a changed file
+updates its own rows.
+
+- `digests`: one row per file: what the lists show (title, date, categories, problems…) and its
+  items' *heads* (number, headline, link, section: what the item list shows and unread counts
+  need), as one blob. `rows()` and `newest()` read only these: light digests whose items have no
+  summary (`Item.summary == ""`, `links == ()`).
+- `items`: one row per item, in full (summary, links); `digest(path)` reads them back, for the
+  detail pane, copying, the link picker.
+- Blobs are `marshal`'s plain values: they can hold no code. The file is used only if this user
+  alone could have written it.
+
+A catalog of another schema, another program version, or one that cannot be read is rebuilt
+(the files removed, made anew), with a notice for the damaged ones. WAL lets two readers share
+one catalog; every change is one transaction, so a kill at any moment leaves the last committed
+state. Pure Python, no Textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import marshal
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from itertools import starmap
+from typing import Any
+
+from digesttui import __version__
+from digesttui.files import owned_privately, private_folder
+from digesttui.model import Digest, Item, Link, Problem
+
+SCHEMA = 1
+APPLICATION_ID = 0x44475455  # "DGTU": a file with another id is not ours
+_ROW = "path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, heads"
+_TABLES = """
+CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE digests (
+    id INTEGER PRIMARY KEY,
+    path TEXT UNIQUE NOT NULL,
+    label TEXT NOT NULL, title TEXT NOT NULL, date TEXT, sort_key REAL NOT NULL, timed INTEGER NOT NULL,
+    categories BLOB NOT NULL, tags BLOB NOT NULL, problems BLOB NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, description TEXT NOT NULL,
+    overview TEXT NOT NULL, heads BLOB NOT NULL
+);
+CREATE INDEX digests_newest ON digests (sort_key DESC, path);
+CREATE TABLE items (
+    digest INTEGER NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
+    n INTEGER NOT NULL, title TEXT NOT NULL, url TEXT, links BLOB NOT NULL, summary TEXT NOT NULL,
+    section TEXT NOT NULL,
+    PRIMARY KEY (digest, n)
+) WITHOUT ROWID;
+"""
+
+
+def catalog_path(cache_dir: str, key: str) -> str:
+    return os.path.join(cache_dir, f"catalog-{key}.sqlite")
+
+
+def remove_leftovers(cache_dir: str) -> None:
+    """Files earlier versions left in the cache folder: their parse caches (pickle, marshal), and
+    the temporary files of saves a kill interrupted (nothing ever removed those)."""
+    for pattern in ("library-*.pickle", "library-*.cache", "library-*.tmp", "library-*.pickle.*", "library-*.cache.*"):
+        for path in glob.glob(os.path.join(glob.escape(cache_dir), pattern)):
+            with contextlib.suppress(OSError):
+                os.remove(path)
+
+
+class Catalog:
+    """One catalog file (or, with `path` None, one in memory: `--no-cache`, tests)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.notice = ""
+        """Something to tell the user once: the catalog was damaged and rebuilt, or not used."""
+        if path is not None and os.path.exists(path) and not owned_privately(path):
+            self.notice = f"Not using the catalog {path}: someone else could have written it."
+            path = None
+        self.path = path
+        self._lock = threading.Lock()
+        """Serialises the writer connection (the library's worker writes, the UI's workers read)."""
+        self._read_lock = self._lock if path is None else threading.Lock()
+        """Serialises the reader connection (the same one in memory)."""
+        if path is not None:
+            private_folder(os.path.dirname(path))
+            remove_leftovers(os.path.dirname(path))
+        self._db = self._open(path)
+        self._reader = self._db if path is None else _connect(path)
+
+    # --- opening -------------------------------------------------------------------------------
+
+    def _open(self, path: str | None) -> sqlite3.Connection:
+        if path is None:
+            db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            _create(db)
+            return db
+        try:
+            db = _connect(path)
+            if _usable(db):
+                return db
+            db.close()
+            why = ""  # another version's or schema's: rebuilt without a word
+        except sqlite3.DatabaseError as exc:
+            why = f"Rebuilt the catalog: {path} could not be read ({exc})."
+        except OSError as exc:
+            why = f"Rebuilt the catalog: {path} could not be opened ({exc.strerror or exc})."
+        self.notice = self.notice or why
+        for name in (path, f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(name)
+        db = _connect(path)
+        _create(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            if self._reader is not self._db:
+                self._reader.close()
+            self._db.close()
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def rows(self) -> Iterator[Digest]:
+        """Every digest, light (items without summaries), newest first."""
+        with self._read_lock:
+            cursor = self._reader.execute(f"SELECT {_ROW} FROM digests ORDER BY sort_key DESC, path")
+            chunk = cursor.fetchmany(2000)
+            while chunk:
+                yield from map(_light, chunk)
+                chunk = cursor.fetchmany(2000)
+
+    def newest(self, count: int) -> list[Digest]:
+        """The newest `count` digests, light: what the first screen shows."""
+        with self._read_lock:
+            query = f"SELECT {_ROW} FROM digests ORDER BY sort_key DESC, path LIMIT ?"
+            return [_light(row) for row in self._reader.execute(query, (count,))]
+
+    def count(self) -> int:
+        with self._read_lock:
+            return int(self._reader.execute("SELECT count(*) FROM digests").fetchone()[0])
+
+    def digest(self, path: str) -> Digest | None:
+        """A digest in full: its items with their summaries and links, its overview."""
+        with self._read_lock:
+            row = self._reader.execute(f"SELECT id, overview, {_ROW} FROM digests WHERE path = ?", (path,)).fetchone()
+            if row is None:
+                return None
+            query = "SELECT n, title, url, links, summary, section FROM items WHERE digest = ? ORDER BY n"
+            items = self._reader.execute(query, (row[0],)).fetchall()
+        light = _light(row[2:])
+        full = tuple(
+            Item(n, t, url, tuple(starmap(Link, marshal.loads(links))), s, sec) for n, t, url, links, s, sec in items
+        )
+        return _with(light, items=full, overview=row[1])
+
+    def all_items(self) -> Iterator[tuple[str, list[Item]]]:
+        """Every digest's items in full, digest by digest (for the search index). On its own
+        connection (a file's), so that the detail pane's reads need not wait for it."""
+        query = (
+            "SELECT d.path, i.n, i.title, i.url, i.links, i.summary, i.section"
+            " FROM items i JOIN digests d ON d.id = i.digest ORDER BY i.digest, i.n"
+        )
+        with contextlib.ExitStack() as stack:
+            if self.path is None:
+                stack.enter_context(self._read_lock)
+                db = self._reader
+            else:
+                db = stack.enter_context(contextlib.closing(_connect(self.path)))
+            path, items = "", list[Item]()
+            for p, n, title, url, links, summary, section in db.execute(query):
+                if p != path:
+                    if items:
+                        yield path, items
+                    path, items = p, []
+                items.append(Item(n, title, url, tuple(starmap(Link, marshal.loads(links))), summary, section))
+            if items:
+                yield path, items
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def put(self, digests: Iterable[Digest]) -> None:
+        """Add or replace digests (parsed in full), in one transaction."""
+        with self._lock, _transaction(self._db) as db:
+            for digest in digests:
+                db.execute("DELETE FROM digests WHERE path = ?", (digest.path,))
+                cursor = db.execute(
+                    "INSERT INTO digests (path, label, title, date, sort_key, timed, categories, tags, problems,"
+                    " size, mtime_ns, description, overview, heads) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        digest.path,
+                        digest.label,
+                        digest.title,
+                        digest.date.isoformat() if digest.date else None,
+                        digest.sort_key,
+                        digest.timed,
+                        marshal.dumps(digest.categories),
+                        marshal.dumps(digest.tags),
+                        marshal.dumps(tuple(map(tuple, digest.problems))),
+                        digest.size,
+                        digest.mtime_ns,
+                        digest.description,
+                        digest.overview,
+                        marshal.dumps(tuple((i.title, i.url, i.section) for i in digest.items)),
+                    ),
+                )
+                db.executemany(
+                    "INSERT INTO items (digest, n, title, url, links, summary, section) VALUES (?,?,?,?,?,?,?)",
+                    [
+                        (
+                            cursor.lastrowid,
+                            i.n,
+                            i.title,
+                            i.url,
+                            marshal.dumps(tuple(map(tuple, i.links))),
+                            i.summary,
+                            i.section,
+                        )
+                        for i in digest.items
+                    ],
+                )
+
+    def remove(self, paths: Iterable[str]) -> None:
+        with self._lock, _transaction(self._db) as db:
+            db.executemany("DELETE FROM digests WHERE path = ?", [(p,) for p in paths])
+
+
+def light(digest: Digest) -> Digest:
+    """A digest as the lists hold it: items without summaries and links, no overview."""
+    heads = tuple(Item(i.n, i.title, i.url, (), "", i.section) for i in digest.items)
+    return _with(digest, items=heads, overview="")
+
+
+def _with(digest: Digest, **changes: Any) -> Digest:
+    from dataclasses import replace
+
+    return replace(digest, **changes)
+
+
+def _light(row: tuple[Any, ...]) -> Digest:
+    path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, heads = row
+    return Digest(
+        path,
+        label,
+        title,
+        datetime.fromisoformat(date) if date else None,
+        sort_key,
+        marshal.loads(categories),
+        marshal.loads(tags),
+        tuple(Item(n, t, url, (), "", sec) for n, (t, url, sec) in enumerate(marshal.loads(heads), 1)),
+        tuple(starmap(Problem, marshal.loads(problems))),
+        size,
+        mtime_ns,
+        description,
+        "",
+        bool(timed),
+    )
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")  # WAL: a power cut may lose the last commits, never the file
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def _usable(db: sqlite3.Connection) -> bool:
+    """Whether a catalog is ours, of this schema and this program's version (another version may
+    parse differently: its rows are parsed again). An empty file is made ours."""
+    if (
+        db.execute("PRAGMA application_id").fetchone()[0] == 0
+        and not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    ):
+        _create(db)
+        return True
+    if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise sqlite3.DatabaseError("it is not a digest-tui catalog")
+    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+        return False
+    row = db.execute("SELECT value FROM info WHERE key = 'version'").fetchone()
+    return row is not None and row[0] == __version__
+
+
+def _create(db: sqlite3.Connection) -> None:
+    """The tables, in one transaction: all of them, or (a kill) none."""
+    with _transaction(db):
+        for statement in _TABLES.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute("INSERT INTO info (key, value) VALUES ('version', ?)", (__version__,))
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA}")
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
