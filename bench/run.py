@@ -1,6 +1,7 @@
 """Speed and memory figures for the targets of the scale issue, printed as measured / target.
 
     python bench/run.py [--count 10000] [--folder DIR] [--runs 3]
+    python bench/run.py --sizes 1000,10000,100000 [--runs 3]
 
 Makes (once) a deterministic corpus of seed-shaped digests with bench/corpus.py, then measures:
 the floor (the smallest Textual app's first paint in a real terminal), digest-tui's first paint and
@@ -138,48 +139,66 @@ def floor(runs: int) -> float:
     return statistics.median(times)
 
 
-def terminal_start(folder: Path, count: int, runs: int) -> dict[str, float]:
-    """First paint and whole library on screen, cold (empty cache) and warm; memory when loaded."""
+def corpus_digests(folder: Path) -> list[Any]:
+    """The newest, the second newest and the oldest digest of a corpus, parsed (the names sort by date)."""
+    from digesttui.files import read_digest
+
+    names = sorted(folder.rglob("*.md"))
+    return [read_digest(str(p)) for p in (names[-1], names[-2], names[0])]
+
+
+def _needle(summary: str) -> bytes:
+    """Text of a summary that only the detail pane shows, on one line of it."""
+    start = next(i for i, ch in enumerate(summary) if ord(ch) > 0x2E80)  # past the company's name
+    return summary[start : start + 8].encode()
+
+
+def terminal_start(folder: Path, count: int, runs: int, keys: bool = True) -> dict[str, float]:
+    """In a real terminal, cold (empty cache) and warm: the first paint (the frame), the first
+    complete screen (the newest digest's first item's summary drawn in the detail pane), the whole
+    library listed; memory when loaded; key-to-screen times (warm)."""
     figures: dict[str, list[float]] = {}
     loaded = f"{count:,} digests".encode()
+    newest, second, oldest = corpus_digests(folder)
+    complete = _needle(newest.items[0].summary)
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as home:
             for kind in ("cold", "warm"):
                 term = Pty([digest_tui(), str(folder)], term_env(home))
                 figures.setdefault(f"paint_{kind}", []).append(term.until(lambda out: b"Digests" in out))
+                figures.setdefault(f"complete_{kind}", []).append(term.until(lambda out: complete in out))
                 figures.setdefault(f"loaded_{kind}", []).append(
-                    term.until(lambda out: loaded in out and b"loading" not in out.rsplit(loaded, 1)[1][:40])
+                    term.until(lambda out: loaded in out and b"loading" not in out.rsplit(loaded, 1)[1][:40], 600)
                 )
-                time.sleep(1.0)  # let the cache be written and the watcher settle
+                time.sleep(1.0)  # let the watcher settle
                 figures.setdefault(f"rss_{kind}", []).append(term.rss_mib())
-                if kind == "warm":
-                    for name, seconds in _keys_to_screen(term, folder).items():
+                if kind == "warm" and keys:
+                    for name, seconds in _keys_to_screen(term, (newest, second, oldest)).items():
                         figures.setdefault(name, []).append(seconds)
                 term.close()
     return {k: statistics.median(v) for k, v in figures.items()}
 
 
-def _keys_to_screen(term: Pty, folder: Path) -> dict[str, float]:
+def _keys_to_screen(term: Pty, digests: tuple[Any, Any, Any]) -> dict[str, float]:
     """Seconds from a key press until its effect is on screen, in the real terminal:
     `G` (the oldest digest's first headline shows), `j` in the digest list (the next digest's
     first headline), `j` in the items (the next item's summary in the detail pane)."""
-    from digesttui.library import Library
+    newest, second, oldest = digests
 
-    digests = Library([str(folder)]).load().digests
-
-    def timed(keys: str, needle: str) -> float:
+    def timed(keys: str, needle: str | bytes) -> float:
         start = term.send(keys)
-        term.until(lambda out: needle.encode() in out, timeout=10)
+        wanted = needle if isinstance(needle, bytes) else needle.encode()
+        term.until(lambda out: wanted in out, timeout=10)
         return time.perf_counter() - start
 
-    figures = {"G": timed("G", digests[-1].items[0].title[:6])}
-    timed("g", digests[0].items[0].title[:6])
+    figures = {"G": timed("G", oldest.items[0].title[:6])}
+    timed("g", newest.items[0].title[:6])
     time.sleep(0.3)
-    figures["j_digest"] = timed("j", digests[1].items[0].title[:6])
+    figures["j_digest"] = timed("j", second.items[0].title[:6])
     time.sleep(0.3)
     term.send("l")
     time.sleep(0.3)
-    figures["j_item"] = timed("j", digests[1].items[1].summary[:6])
+    figures["j_item"] = timed("j", _needle(second.items[1].summary))
     time.sleep(0.3)
     term.send("hg")
     time.sleep(0.3)
@@ -207,23 +226,31 @@ def tuned() -> Any:
 
 
 def library_load(folder: Path, runs: int) -> dict[str, float]:
-    from digesttui.library import Library
+    """In-process: every file parsed (child processes, as a cold start does), no catalog; the
+    catalog built from nothing (the same parse, written to SQLite); the catalog read back."""
+    from digesttui.library import Library, parse_roots
 
-    cold, warm = [], []
+    parsed, cold, warm = [], [], []
     for _ in range(runs):
+        start = time.perf_counter()
+        with tuned():
+            parse_roots([str(folder)])
+        parsed.append(time.perf_counter() - start)
         with tempfile.TemporaryDirectory() as cache:
             start = time.perf_counter()
             with tuned():
                 library = Library([str(folder)], cache)
                 library.load()
             cold.append(time.perf_counter() - start)
-            library.save()
-            library.flush()
+            library.close()
             start = time.perf_counter()
             with tuned():
-                Library([str(folder)], cache).load()
+                again = Library([str(folder)], cache)
+                again.load()
             warm.append(time.perf_counter() - start)
-    return {"parse_cold": statistics.median(cold), "parse_warm": statistics.median(warm)}
+            again.close()
+    median = statistics.median
+    return {"parse_only": median(parsed), "parse_cold": median(cold), "parse_warm": median(warm)}
 
 
 async def _cold_load(pilot: Any) -> float:
@@ -314,15 +341,12 @@ async def big_item() -> dict[str, list[float]]:
 
 
 def search_figures(folder: Path) -> dict[str, float]:
-    try:
-        from digesttui.search import SearchIndex
-    except ImportError:
-        return {}
-    from digesttui.library import Library
+    from digesttui.library import parse_roots
+    from digesttui.search import SearchIndex
 
-    snapshot = Library([str(folder)]).load()
+    digests = parse_roots([str(folder)])
     start = time.perf_counter()
-    index = SearchIndex(snapshot.digests)
+    index = SearchIndex(digests, [(d.path, d.items) for d in digests])
     build = time.perf_counter() - start
     times = []
     for query in ["模型", "模型发", "openai", "gpt 5", "不存在的词", "a", "智能体"]:
@@ -335,17 +359,49 @@ def search_figures(folder: Path) -> dict[str, float]:
 # --- the report --------------------------------------------------------------------------------
 
 
+def corpus(count: int, folder: Path | None = None) -> Path:
+    """The corpus of `count` digests (written once)."""
+    folder = folder or Path(tempfile.gettempdir()) / f"digest-tui-bench-{count}"
+    if not folder.exists() or sum(1 for _ in folder.rglob("*.md")) != count:
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"writing {count:,} digests to {folder} ...", flush=True)
+        write_corpus(count, folder)
+    return folder
+
+
+def by_size(sizes: list[int], runs: int) -> None:
+    """Start-up, keys and memory at each library size, with the floor measured alongside: does
+    anything grow with the library?"""
+    print(f"digest-tui bench --sizes: {runs} runs, {os.cpu_count()} cores; times in ms, x: to the floor\n")
+    compile_bytecode()
+    print("digests   floor  paint warm  COMPLETE warm   complete cold  listed warm", end="")
+    print("  RSS  RSS search    G  j dig  j item  search", flush=True)
+    for size in sizes:
+        folder = corpus(size)
+        the_floor = floor(runs)
+        t = terminal_start(folder, size, runs)
+        ms = {k: v * 1000 for k, v in t.items()}
+        print(
+            f"{size:>7,} {the_floor * 1000:7.0f} {ms['paint_warm']:6.0f} {t['paint_warm'] / the_floor:4.2f}x"
+            f" {ms['complete_warm']:7.0f} {t['complete_warm'] / the_floor:5.2f}x"
+            f" {ms['complete_cold']:9.0f} {t['complete_cold'] / the_floor:5.2f}x {ms['loaded_warm']:10.0f}"
+            f" {t['rss_warm']:5.0f} {t['rss_search']:6.0f} {ms['G']:9.0f} {ms['j_digest']:5.0f} {ms['j_item']:6.0f}"
+            f" {max(ms['search_key1'], ms['search_key2']):7.0f}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", help="e.g. 1000,10000,100000: only start-up, keys and memory, at each size")
     args = parser.parse_args()
-    folder = args.folder or Path(tempfile.gettempdir()) / f"digest-tui-bench-{args.count}"
-    if not folder.exists() or sum(1 for _ in folder.rglob("*.md")) != args.count:
-        shutil.rmtree(folder, ignore_errors=True)
-        print(f"writing {args.count:,} digests to {folder} ...", flush=True)
-        write_corpus(args.count, folder)
+    if args.sizes:
+        by_size([int(n) for n in args.sizes.split(",")], args.runs)
+        return
+    folder = corpus(args.count, args.folder)
     print(f"digest-tui bench: {args.count:,} digests in {folder}, {args.runs} runs, {os.cpu_count()} cores\n")
 
     compile_bytecode()
@@ -359,12 +415,15 @@ def main() -> None:
         ("floor: smallest Textual app, first paint", the_floor, None, "s"),
         ("first paint, cold cache", term["paint_cold"], 1.2 * the_floor, "s"),
         ("first paint, warm cache", term["paint_warm"], 1.2 * the_floor, "s"),
+        ("first complete screen (first summary drawn), cold", term["complete_cold"], None, "s"),
+        ("first complete screen (first summary drawn), warm", term["complete_warm"], 1.2 * the_floor, "s"),
         ("whole library on screen, cold", term["loaded_cold"], None, "s"),
         ("whole library on screen, warm", term["loaded_warm"], None, "s"),
         ("cold load: longest UI stall (pilot, median of runs)", app["load_stall"], 0.1, "s"),
         ("cold load: longest UI stall, worst run", app["load_stall_worst"], None, "s"),
-        ("library parsed (in-process), cold", load["parse_cold"], 2.0, "s"),
-        ("library parsed (in-process), warm", load["parse_warm"], 0.5, "s"),
+        ("every file parsed (in-process, no catalog)", load["parse_only"], None, "s"),
+        ("catalog built from nothing (in-process)", load["parse_cold"], 5.0, "s"),
+        ("catalog read: whole library listed (in-process)", load["parse_warm"], 0.5, "s"),
         ("G: oldest digest's items on screen", term["G"], 0.05, "s"),
         ("j in the digests: next digest's items on screen", term["j_digest"], 0.05, "s"),
         ("j in the items: next item's detail on screen", term["j_item"], 0.05, "s"),

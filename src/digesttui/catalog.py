@@ -125,12 +125,21 @@ class Catalog:
 
     def rows(self) -> Iterator[Digest]:
         """Every digest, light (items without summaries), newest first."""
-        with self._read_lock:
-            cursor = self._reader.execute(f"SELECT {_ROW} FROM digests ORDER BY sort_key DESC, path")
-            chunk = cursor.fetchmany(2000)
-            while chunk:
+        with self._own_reader() as db:
+            cursor = db.execute(f"SELECT {_ROW} FROM digests ORDER BY sort_key DESC, path")
+            while chunk := cursor.fetchmany(2000):
                 yield from map(_light, chunk)
-                chunk = cursor.fetchmany(2000)
+
+    @contextlib.contextmanager
+    def _own_reader(self) -> Iterator[sqlite3.Connection]:
+        """A connection for a long read (the whole catalog), so that the detail pane's short
+        reads need not wait for it: a file's own (WAL: it reads the last commit), else the one."""
+        if self.path is None:
+            with self._read_lock:
+                yield self._reader
+        else:
+            with contextlib.closing(_connect(self.path)) as db:
+                yield db
 
     def newest(self, count: int) -> list[Digest]:
         """The newest `count` digests, light: what the first screen shows."""
@@ -163,12 +172,7 @@ class Catalog:
             "SELECT d.path, i.n, i.title, i.url, i.links, i.summary, i.section"
             " FROM items i JOIN digests d ON d.id = i.digest ORDER BY i.digest, i.n"
         )
-        with contextlib.ExitStack() as stack:
-            if self.path is None:
-                stack.enter_context(self._read_lock)
-                db = self._reader
-            else:
-                db = stack.enter_context(contextlib.closing(_connect(self.path)))
+        with self._own_reader() as db:
             path, items = "", list[Item]()
             for p, n, title, url, links, summary, section in db.execute(query):
                 if p != path:

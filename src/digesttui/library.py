@@ -158,6 +158,8 @@ class Snapshot:
     """Files found; while loading, `len(digests)` of them are parsed."""
     notice: str = ""
     """Something to tell the user once (a rebuilt cache)."""
+    pending: int = 0
+    """Files listed and not read yet."""
     seq: int = 0
     """Later snapshots have larger numbers."""
 
@@ -224,15 +226,17 @@ class Library:
         progress: Callable[[Snapshot], None] | None = None,
         every: float = 0.3,
         stop: threading.Event | None = None,
+        first_shown: Callable[[], None] | None = None,
     ) -> Snapshot:
-        """The catalog's newest digests first (the first screen), then all of its rows; then a
+        """The catalog's newest digests first (the first screen: `first_shown` returns once the
+        reader has drawn it), then all of its rows; then a
         scan of every root, and what changed parsed, newest first (by the date in the file name,
         else the file's mtime: a copied archive's mtimes say little), into the catalog. A file
         not read yet is listed at once, from its name. With `stop` set (the reader is quitting),
         it returns what it has."""
         with self._lock:
             if not self._loaded:
-                self._show_catalog(progress)
+                self._show_catalog(progress, first_shown)
             found: dict[str, os.stat_result] = {}
             unreadable: list[tuple[str, str]] = []
             for root in self.roots:
@@ -246,12 +250,16 @@ class Library:
             self.generation += 1
             return self._snapshot(total=len(found))
 
-    def _show_catalog(self, progress: Callable[[Snapshot], None] | None) -> None:
+    def _show_catalog(
+        self, progress: Callable[[Snapshot], None] | None, first_shown: Callable[[], None] | None
+    ) -> None:
         if progress is not None:
             first = self.catalog.newest(FIRST_SCREEN)
             if first:
                 self._entries = {d.path: d for d in first}
                 progress(self._snapshot(complete=False, total=len(first)))
+                if first_shown is not None:
+                    first_shown()
         self._entries = {d.path: d for d in self.catalog.rows()}
         if progress is not None and self._entries:
             progress(self._snapshot(complete=False, total=len(self._entries)))
@@ -317,6 +325,7 @@ class Library:
             complete=complete,
             total=len(digests) if total is None else total,
             notice=notice,
+            pending=sum(d.pending for d in digests) if not complete else 0,
             seq=self._seq,
         )
 

@@ -432,7 +432,7 @@ class Reader:
         if shown:
             text += f" — showing {len(self.digests):,} ({', '.join(shown)})"
         if not snap.complete:
-            text += f" — loading {len(snap.digests):,}/{snap.total:,}"
+            text += f" — loading {len(snap.digests) - snap.pending:,}/{snap.total:,}"
         if snap.missing_roots:
             text += " — waiting for " + ", ".join(map(safe, snap.missing_roots)) + " to appear"
         elif not snap.digests and snap.complete:

@@ -44,6 +44,10 @@ if TYPE_CHECKING:
     from digesttui.search import Hit
 
 
+FIRST_SCREEN_WAIT = 2.0
+"""Seconds the load waits at most for the first screen to be drawn before it reads the rest."""
+
+
 def _go_to_digest() -> type[Provider]:
     from digesttui.ui.search import GoToDigest  # loaded when the palette opens
 
@@ -69,6 +73,9 @@ class DigestApp(App[None]):
         def __init__(self, snapshot: Snapshot) -> None:
             super().__init__()
             self.snapshot = snapshot
+
+    class StateLoaded(Message):
+        """The read marks and settings are read (before the first snapshot comes)."""
 
     def __init__(
         self,
@@ -105,6 +112,8 @@ class DigestApp(App[None]):
         """Set when the app closes: a load in progress stops."""
         self._watch_stop = threading.Event()
         """Set to stop the watcher that runs now (the app closes, or `r` starts another)."""
+        self._first_screen = threading.Event()
+        """Set once the detail pane has drawn something: the first screen is complete."""
         self._last_notice: tuple[str, str, float] = ("", "", 0.0)
         self.keys_in_effect: dict[str, str] = {}
         """The config's `[keys]` remaps that apply (binding id -> keys)."""
@@ -121,7 +130,7 @@ class DigestApp(App[None]):
             self.reader.row_title,
             self.reader.when_text,
         )
-        detail.full = self.library.full
+        detail.full, detail.drawn = self.library.full, self._first_screen.set
         digests.moved, items.moved = self._digest_moved, self._item_moved
         yield from (digests, items, detail)  # no containers: each one costs the first paint
 
@@ -197,8 +206,8 @@ class DigestApp(App[None]):
         try:
             if not self.reader.loaded:
                 self.state.load()
-                self.call_from_thread(self._state_loaded)
-            snapshot = self.library.load(progress=self._publish, stop=self._stop)
+                self.post_message(self.StateLoaded())  # handled before the snapshots that follow
+            snapshot = self.library.load(progress=self._publish, stop=self._stop, first_shown=self._first_shown)
             self._publish(snapshot)
             if self._stop.is_set():
                 return
@@ -224,6 +233,14 @@ class DigestApp(App[None]):
             self.notify(message, title="Watching", severity="warning", timeout=15)
 
         watch_library(self.library, self._publish, stop, poll=self.poll, tell=tell)
+
+    def _first_shown(self) -> None:
+        """Wait (in the loading worker) until the first screen is drawn, its first item in the
+        detail pane: reading the rest of the catalog meanwhile would only delay it."""
+        self._first_screen.wait(FIRST_SCREEN_WAIT)
+
+    def on_digest_app_state_loaded(self) -> None:
+        self._state_loaded()
 
     def _state_loaded(self) -> None:
         if self.state.warning:

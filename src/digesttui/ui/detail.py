@@ -82,6 +82,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         digests are light). Called in a thread."""
         self._full: Digest | None = None
         """The last digest fetched in full."""
+        self.drawn: Callable[[], None] = lambda: None
+        """Called each time the pane has drawn what was asked (the app: the first screen is complete)."""
 
     def full_item(self, digest: Digest | None, item: Item | None) -> Item | None:
         """The item in full, if the pane has it (the one shown, or one of its digest)."""
@@ -149,6 +151,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
             pass
         finally:
             self._busy = False
+        if self._shown is not None:
+            self.drawn()
 
     def on_resize(self) -> None:
         if len(self.source) > BIG:
