@@ -1,0 +1,159 @@
+"""The catalog: light rows for the lists, full items on demand, one transaction per change,
+rebuilt when damaged, foreign or of another version, shared by two readers, whole after a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from digesttui import catalog as catalog_module
+from digesttui.catalog import Catalog
+from digesttui.library import Library, parse_roots
+from tests.conftest import bump_mtime, digest_text, write
+
+ONE = ("One", "https://one.example")
+TWO = ("Two", "https://two.example")
+
+
+def library_with(tmp_path: Path, count: int = 3) -> tuple[Path, Path]:
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    for n in range(count):
+        write(docs, f"2025-01-{n + 1:02}.md", digest_text(f"D{n}", f"2025-01-{n + 1:02}", ONE, TWO))
+    return docs, cache
+
+
+def catalog_file(cache: Path) -> Path:
+    (found,) = cache.glob("catalog-*.sqlite")
+    return found
+
+
+def test_the_lists_hold_light_digests_and_the_catalog_gives_them_in_full(tmp_path: Path) -> None:
+    docs, cache = library_with(tmp_path)
+    library = Library([str(docs)], str(cache))
+    snapshot = library.load()
+    full = {d.path: d for d in parse_roots([str(docs)])}
+    for digest in snapshot.digests:
+        assert [(i.title, i.url) for i in digest.items] == [(i.title, i.url) for i in full[digest.path].items]
+        assert all(i.summary == "" and i.links == () for i in digest.items)  # light
+        assert library.full(digest) == full[digest.path]  # and whole again, from the catalog
+    library.close()
+    again = Library([str(docs)], str(cache))
+    assert again.load().digests == snapshot.digests
+    assert [d.title for d in again.catalog.newest(2)] == ["D2", "D1"]
+
+
+def test_a_changed_file_replaces_its_own_rows(tmp_path: Path) -> None:
+    docs, cache = library_with(tmp_path)
+    library = Library([str(docs)], str(cache))
+    library.load()
+    changed = docs / "2025-01-02.md"
+    changed.write_text(digest_text("Changed", "2025-01-02", ("Three", "https://three.example")))
+    bump_mtime(changed)
+    library.apply([str(changed)])
+    gone = docs / "2025-01-03.md"
+    gone.unlink()
+    library.apply([str(gone)])
+    rows = {Path(d.path).name: d for d in library.catalog.rows()}
+    assert sorted(rows) == ["2025-01-01.md", "2025-01-02.md"]
+    assert [i.title for i in library.full(rows["2025-01-02.md"]).items] == ["Three"]
+    with sqlite3.connect(catalog_file(cache)) as db:  # no rows of the old version left behind
+        assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 2 + 1
+
+
+def test_two_readers_share_one_catalog(tmp_path: Path) -> None:
+    docs, cache = library_with(tmp_path, 40)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            results.append(len(Library([str(docs)], str(cache)).load().digests))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors and results == [40, 40]
+    assert len(list(Catalog(str(catalog_file(cache))).rows())) == 40
+
+
+def test_a_damaged_foreign_or_older_catalog_is_rebuilt(tmp_path: Path) -> None:
+    docs, cache = library_with(tmp_path)
+    Library([str(docs)], str(cache)).load()
+    path = catalog_file(cache)
+    for name in (f"{path}-wal", f"{path}-shm"):
+        Path(name).unlink(missing_ok=True)
+
+    path.write_bytes(b"not a database" * 1000)
+    damaged = Library([str(docs)], str(cache)).load()
+    assert len(damaged.digests) == 3 and "could not be read" in damaged.notice
+
+    path.unlink()
+    with sqlite3.connect(path) as db:  # someone else's SQLite file, where ours should be
+        db.execute("CREATE TABLE notes (text TEXT)")
+    foreign = Library([str(docs)], str(cache)).load()
+    assert len(foreign.digests) == 3 and "not a digest-tui catalog" in foreign.notice
+
+    with sqlite3.connect(path) as db:  # an older schema: rebuilt without a word
+        db.execute("PRAGMA user_version = 0")
+    older = Library([str(docs)], str(cache)).load()
+    assert len(older.digests) == 3 and not older.notice
+
+
+def test_leftovers_of_earlier_versions_are_removed(tmp_path: Path) -> None:
+    docs, cache = library_with(tmp_path)
+    cache.mkdir(mode=0o700)
+    for name in ("library-abc.cache", "library-abc.pickle", "library-abc.cache.123.456.tmp", "library-x.pickle.tmp"):
+        (cache / name).write_bytes(b"x" * 1000)
+    (cache / "unrelated.txt").write_text("kept")
+    Library([str(docs)], str(cache)).load()
+    assert sorted(p.name for p in cache.iterdir() if not p.name.startswith("catalog-")) == ["unrelated.txt"]
+
+
+KILLED = """
+import sys
+from digesttui.library import Library
+Library([sys.argv[1]], sys.argv[2]).load()
+"""
+
+
+def test_a_kill_at_any_moment_leaves_a_usable_catalog_and_no_stray_files(tmp_path: Path) -> None:
+    docs, cache = library_with(tmp_path, 0)
+    count = 1500
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    partial = []
+    for round, delay in enumerate((0.15, 0.3, 0.5, 0.8, 1.2)):
+        for n in range(count):  # every file new again: all of it to parse and write
+            write(docs, f"d{n:04}.md", digest_text(f"R{round} D{n}", f"2025-01-01T{n % 24:02}:00:00", ONE, TWO))
+        child = subprocess.Popen([sys.executable, "-c", KILLED, str(docs), str(cache)], env=env)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        if list(cache.glob("catalog-*.sqlite")):
+            rows = list(Catalog(str(catalog_file(cache))).rows())  # it opens, and reads
+            written = sum(d.title.startswith(f"R{round} ") for d in rows)
+            partial.append(0 < written < count)
+        assert [p.name for p in cache.iterdir() if not p.name.startswith("catalog-")] == []
+    assert any(partial), "no kill came in the middle of writing: the test tested nothing"
+    snapshot = Library([str(docs)], str(cache)).load()
+    assert len(snapshot.digests) == count and not snapshot.notice
+    assert all(not d.pending and len(d.items) == 2 and d.title.startswith("R4 ") for d in snapshot.digests)
+
+
+def test_without_a_cache_folder_the_catalog_lives_in_memory(tmp_path: Path) -> None:
+    docs, _ = library_with(tmp_path)
+    library = Library([str(docs)])
+    snapshot = library.load()
+    assert library.catalog.path is None and len(snapshot.digests) == 3
+    assert library.full(snapshot.digests[0]).items[0].summary == "Summary of **One**."
+    assert not list(tmp_path.glob("**/catalog-*"))
+    assert catalog_module.SCHEMA >= 1
