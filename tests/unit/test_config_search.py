@@ -4,7 +4,8 @@ from pathlib import Path
 
 from digesttui.config import Config, load_config
 from digesttui.parse import parse_digest
-from digesttui.search import SearchIndex
+from digesttui.catalog import Catalog
+from digesttui.search import Search
 
 
 def test_missing_config_is_defaults(tmp_path: Path) -> None:
@@ -55,7 +56,9 @@ def _digest(path: str, *items: tuple[str, str]) -> object:
 def test_search_headlines_and_summaries_case_insensitive_and_chinese() -> None:
     a = _digest("a", ("OpenAI 发布新模型", "模型参数 **309B**"), ("Other", "nothing"))
     b = _digest("b", ("小米 MiMo", "开源 MoE 模型"))
-    index = SearchIndex([a, b], [(d.path, d.items) for d in (a, b)])
+    catalog = Catalog(None)
+    catalog.put([a, b])
+    index = Search([a, b], catalog)
     assert [(h.digest.title, h.item.n) for h in index.search("模型")] == [("a", 1), ("b", 1)]
     assert [h.item.n for h in index.search("openai")] == [1]
     assert [h.item.n for h in index.search("NOTHING")] == [2]

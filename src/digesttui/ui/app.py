@@ -103,7 +103,7 @@ class DigestApp(App[None]):
         self.browser = browser or self.config.browser
         self.state = state or State(state_path())
         self.reader = Reader(self.state, self.config.timezone)
-        self.reader.full_items = self.library.full_items  # the search's: the lists' digests are light
+        self.reader.catalog = lambda: self.library.catalog  # the search's: the lists' digests are light
         self.on_painted, self.on_loaded = on_painted, on_loaded
         """The entry point's hooks: after the first frame, after the library's first full load."""
         self._read_timer: Timer | None = None
