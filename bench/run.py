@@ -168,7 +168,7 @@ def terminal_start(folder: Path, count: int, runs: int, keys: bool = True) -> di
                 figures.setdefault(f"paint_{kind}", []).append(term.until(lambda out: b"Digests" in out))
                 figures.setdefault(f"complete_{kind}", []).append(term.until(lambda out: complete in out))
                 figures.setdefault(f"loaded_{kind}", []).append(
-                    term.until(lambda out: loaded in out and b"loading" not in out.rsplit(loaded, 1)[1][:40], 600)
+                    term.until(lambda out: loaded in out and b"loading" not in out.rsplit(loaded, 1)[1][:160], 600)
                 )
                 time.sleep(1.0)  # let the watcher settle
                 figures.setdefault(f"rss_{kind}", []).append(term.rss_mib())

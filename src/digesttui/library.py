@@ -225,14 +225,14 @@ class Library:
         first_shown: Callable[[], None] | None = None,
     ) -> Snapshot:
         """The catalog's newest digests first (the first screen: `first_shown` returns once the
-        reader has drawn it), then all of its rows; then a
-        scan of every root, and what changed parsed, newest first (by the date in the file name,
-        else the file's mtime: a copied archive's mtimes say little), into the catalog. A file
-        not read yet is listed at once, from its name. With `stop` set (the reader is quitting),
-        it returns what it has."""
+        reader has drawn it), then all of its rows; then a scan of every root, and what changed
+        parsed, newest first (by the date in the file name, else the file's mtime: a copied
+        archive's mtimes say little), into the catalog. A file not read yet is listed at once,
+        from its name. With `stop` set (the reader is quitting), it returns what it has."""
         with self._lock:
             if not self._loaded:
-                self._show_catalog(progress, first_shown)
+                with contextlib.suppress(sqlite3.Error):  # an unreadable catalog: everything is parsed
+                    self._show_catalog(progress, first_shown)
             found: dict[str, os.stat_result] = {}
             unreadable: list[tuple[str, str]] = []
             for root in self.roots:
@@ -277,7 +277,7 @@ class Library:
             entries[path] = old
         gone = [path for path in self._entries if path not in entries]
         if gone:
-            self.catalog.remove(gone)
+            self._unstore(gone)
         self._entries = entries
         todo.sort(reverse=True)
         return [path for _, path in todo]
@@ -297,11 +297,11 @@ class Library:
                 break
             batch.append(digest)
             self._entries[digest.path] = light(digest)
-            if len(batch) >= BATCH or time.monotonic() - last > every:
+            if len(batch) >= BATCH:
                 self._store(batch)
                 batch = []
-                if progress:
-                    progress(self._snapshot(complete=False, total=total))
+            if progress and time.monotonic() - last > every:
+                progress(self._snapshot(complete=False, total=total))
                 last = time.monotonic()
         self._store(batch)
 
@@ -309,6 +309,10 @@ class Library:
         """Digests into the catalog (a file gone meanwhile too: the next scan takes it out)."""
         with contextlib.suppress(sqlite3.Error):  # a catalog that cannot be written only costs speed
             self.catalog.put(digests)
+
+    def _unstore(self, paths: list[str]) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.catalog.remove(paths)
 
     def _snapshot(self, complete: bool = True, total: int | None = None) -> Snapshot:
         digests = sorted(self._entries.values(), key=lambda d: (-d.sort_key, d.path))
@@ -341,8 +345,7 @@ class Library:
             self._store([d for d in changed.values() if d is not None])
             gone = [p for p, d in changed.items() if d is None]
             if gone:
-                with contextlib.suppress(sqlite3.Error):
-                    self.catalog.remove(gone)
+                self._unstore(gone)
             return self._snapshot()
 
     def due(self) -> list[str]:
