@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from digesttui.catalog import Catalog
 from digesttui.config import Config, load_config
 from digesttui.parse import parse_digest
-from digesttui.catalog import Catalog
 from digesttui.search import Search
 
 
