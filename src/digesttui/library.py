@@ -297,10 +297,11 @@ class Library:
                 break
             batch.append(digest)
             self._entries[digest.path] = light(digest)
-            if len(batch) >= BATCH:
-                self._store(batch)
+            shown = progress is not None and time.monotonic() - last > every
+            if len(batch) >= BATCH or shown:
+                self._store(batch)  # before it is shown: the detail pane reads its items there
                 batch = []
-            if progress and time.monotonic() - last > every:
+            if progress is not None and shown:
                 progress(self._snapshot(complete=False, total=total))
                 last = time.monotonic()
         self._store(batch)

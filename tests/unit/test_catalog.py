@@ -157,3 +157,19 @@ def test_without_a_cache_folder_the_catalog_lives_in_memory(tmp_path: Path) -> N
     assert library.full(snapshot.digests[0]).items[0].summary == "Summary of **One**."
     assert not list(tmp_path.glob("**/catalog-*"))
     assert catalog_module.SCHEMA >= 1
+
+
+def test_what_a_snapshot_shows_is_in_the_catalog_already(tmp_path: Path) -> None:
+    """The detail pane reads an item's summary from the catalog: a digest shown before its rows
+    are written would show without it."""
+    docs, cache = library_with(tmp_path, 30)
+    library = Library([str(docs)], str(cache))
+    missing: list[str] = []
+
+    def progress(snapshot) -> None:  # type: ignore[no-untyped-def]
+        for digest in snapshot.digests:
+            if not digest.pending and library.catalog.digest(digest.path) is None:
+                missing.append(digest.path)
+
+    library.load(progress=progress, every=-1)
+    assert missing == []

@@ -86,20 +86,21 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         """Called each time the pane has drawn what was asked (the app: the first screen is complete)."""
 
     def full_item(self, digest: Digest | None, item: Item | None) -> Item | None:
-        """The item in full, if the pane has it (the one shown, or one of its digest)."""
-        full = self._full
-        if digest is None or item is None or full is None or not _same(full, digest):
+        """The item in full, if the pane has its digest in full (the one shown)."""
+        if digest is None or item is None or self._full is None or not _same(self._full, digest):
             return None
-        return next((i for i in full.items if i.n == item.n and i.title == item.title), None)
+        return _find(self._full, item)
 
     async def _in_full(self, wanted: Shown | None) -> Shown | None:
         """What to show, with the digest and the item in full."""
         if wanted is None:
             return None
         digest, item, highlight = wanted
-        if self._full is None or not _same(self._full, digest):
-            self._full = await asyncio.to_thread(self.full, digest)
-        return self._full, self.full_item(digest, item) or item if item else None, highlight
+        full = self._full
+        if full is None or not _same(full, digest):
+            full = await asyncio.to_thread(self.full, digest)
+            self._full = full if full is not digest else None  # not in the catalog (yet): asked again
+        return full, (_find(full, item) or item) if item else None, highlight
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
         """Show an item (or, without one, the digest's overview and problems) once the lists have painted."""
@@ -178,6 +179,10 @@ def rich_lines(text: str, width: int) -> list[Strip]:
     console = Console(width=max(20, width), force_terminal=True, color_system="truecolor", legacy_windows=False)
     lines = console.render_lines(RichMarkdown(text, hyperlinks=False), pad=False)
     return [Strip(Segment.adjust_line_length(line, width)) for line in lines]
+
+
+def _find(full: Digest, item: Item) -> Item | None:
+    return next((i for i in full.items if (i.n, i.title) == (item.n, item.title)), None)
 
 
 def _same(full: Digest, digest: Digest) -> bool:
