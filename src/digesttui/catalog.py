@@ -24,6 +24,7 @@ import glob
 import marshal
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -249,9 +250,17 @@ def _item_row(item: Item) -> tuple[object, ...]:
 
 
 def light(digest: Digest) -> Digest:
-    """A digest as the lists hold it: items without summaries and links, no overview."""
-    heads = tuple(Item(i.n, i.title, i.url, (), "", i.section) for i in digest.items)
-    return _with(digest, items=heads, overview="")
+    """A digest as the lists hold it: items without summaries and links, no overview (as
+    `rows` reads it back)."""
+    intern = sys.intern
+    return _with(
+        digest,
+        label=digest.path if digest.label == digest.path else digest.label,
+        categories=tuple(map(intern, digest.categories)),
+        tags=tuple(map(intern, digest.tags)),
+        items=tuple(Item(i.n, i.title, i.url, (), "", intern(i.section)) for i in digest.items),
+        overview="",
+    )
 
 
 def _with(digest: Digest, **changes: Any) -> Digest:
@@ -262,15 +271,16 @@ def _with(digest: Digest, **changes: Any) -> Digest:
 
 def _light(row: tuple[Any, ...]) -> Digest:
     path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, heads = row
+    intern = sys.intern  # names that recur from digest to digest, held once: a few MiB at 10,000
     return Digest(
         path,
-        label,
+        path if label == path else label,
         title,
         datetime.fromisoformat(date) if date else None,
         sort_key,
-        marshal.loads(categories),
-        marshal.loads(tags),
-        tuple(Item(n, t, url, (), "", sec) for n, (t, url, sec) in enumerate(marshal.loads(heads), 1)),
+        tuple(map(intern, marshal.loads(categories))),
+        tuple(map(intern, marshal.loads(tags))),
+        tuple(Item(n, t, url, (), "", intern(sec)) for n, (t, url, sec) in enumerate(marshal.loads(heads), 1)),
         tuple(starmap(Problem, marshal.loads(problems))),
         size,
         mtime_ns,
