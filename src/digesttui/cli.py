@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from digesttui import __version__
 from digesttui.files import file_kind
-from digesttui.library import parse_roots
+from digesttui.library import Library, parse_roots
 from digesttui.model import Digest
 from digesttui.resources import resource
 from digesttui.text import safe
@@ -168,13 +168,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     hooks = collector_tuned()
     import platformdirs
 
+    cache = None if args.no_cache else platformdirs.user_cache_dir("digest-tui")
+    library = Library(roots, cache, config.file_limit)
+    library.prefetch()  # the first screen read from the catalog while Textual is imported
+
     from digesttui.ui.app import DigestApp
 
-    cache = None if args.no_cache else platformdirs.user_cache_dir("digest-tui")
     app = DigestApp(
         roots,
         samples=samples,
-        cache_dir=cache,
+        library=library,
         poll=args.poll,
         browser=args.browser,
         config=config,

@@ -89,13 +89,14 @@ class DigestApp(App[None]):
         config: Config | None = None,
         config_problem: str | None = None,
         state: State | None = None,
+        library: Library | None = None,
         on_painted: Callable[[], object] = lambda: None,
         on_loaded: Callable[[], object] = lambda: None,
     ) -> None:
         super().__init__()
         wrapping.install()  # Chinese text broken where a Chinese reader expects
         self.config = config or Config()
-        self.library = Library(roots, cache_dir, self.config.file_limit)
+        self.library = library or Library(roots, cache_dir, self.config.file_limit)
         self.samples = samples
         self.watching = watch
         self.poll = poll
