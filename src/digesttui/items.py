@@ -21,7 +21,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
@@ -57,8 +57,11 @@ def _idle_rules(text: str) -> tuple[str, ...]:
 _NUMBERED = re.compile(r"(\d{1,4})(?:[.)][ \t]+|、[ \t]*)(.+)")
 _ENUMERATED = re.compile(r"(\*\*|__)?\d{1,4}、[ \t]*")
 _MARKER = re.compile(r"[ \t]*(?:\d{1,9}[.)]|[-*+])[ \t]?")
+_OPENERS = "(（*_"
+"""What a placeholder (`(No items in this window.)`) starts with."""
 _PLACEHOLDER = re.compile(r"[*_]*[(（][^()（）]*[)）][*_.。]*")
 _CONTAINER = re.compile(r"<(details|div|nav|picture|section|aside|figure|center)\b", re.IGNORECASE)
+_BOLD = re.compile(r"(\*\*|__)(.+)\1")
 _NUMBER_TAG = re.compile(r"`#\d{1,6}`")
 SOURCE_WORD = 8
 """Characters of link text at most for a link that ends a headline to be its source (`[来源](url)`)."""
@@ -272,7 +275,7 @@ def list_entries(doc: Doc) -> list[Span]:
                 while not body[0].strip():
                     body.pop(0)
                 head = body.pop(0).strip()
-            if _PLACEHOLDER.fullmatch(head) and not any(x.strip() for x in body):
+            if head[:1] in _OPENERS and _PLACEHOLDER.fullmatch(head) and not any(x.strip() for x in body):
                 doc.placeholder = True
                 continue
             spans.append(Span(start, end, head, body, section))
@@ -610,7 +613,9 @@ def strip_anchor(text: str) -> str:
     return text[:start].strip() if start != -1 else text.strip()
 
 
-def _dedent(lines: Iterable[str]) -> str:
+def _dedent(lines: list[str]) -> str:
+    if len(lines) == 1:
+        return lines[0].strip()
     lines = [line.expandtabs(4).rstrip() for line in lines]
     while lines and not lines[0]:
         lines.pop(0)
@@ -624,7 +629,7 @@ def _dedent(lines: Iterable[str]) -> str:
 
 def make_item(doc: Doc, n: int, span: Span) -> Item:
     head = doc.references(strip_anchor(span.head))
-    bold = re.fullmatch(r"(\*\*|__)(.+)\1", head)
+    bold = _BOLD.fullmatch(head) if head[:2] in ("**", "__") else None
     if bold:
         head = bold[2].strip()
     summary = doc.references(_dedent(span.body))
