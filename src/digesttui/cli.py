@@ -191,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         app.stop_workers()  # however the app ended, no worker thread keeps the process alive
+        library.close(wait=1.0)
     for notice in app.exit_notices:
         print(f"digest-tui: {notice}", file=sys.stderr)
     return app.return_code or 0

@@ -214,12 +214,17 @@ class Library:
         with contextlib.suppress(sqlite3.Error, OSError):  # then the load reads it, or parses
             self._first = self.catalog.newest(FIRST_SCREEN)
 
-    def close(self) -> None:
-        """Close the catalog (its write-ahead log folded back into the file)."""
-        with self._lock:
+    def close(self, wait: float = -1) -> None:
+        """Close the catalog (its write-ahead log folded back into the file), waiting at most
+        `wait` seconds (-1: as long as it takes) for a load or a change in progress."""
+        if not self._lock.acquire(timeout=wait):
+            return  # still busy: the catalog's log is folded in by the next reader instead
+        try:
             if "catalog" in self.__dict__:
                 self.catalog.close()
                 del self.__dict__["catalog"]
+        finally:
+            self._lock.release()
 
     def full(self, digest: Digest) -> Digest:
         """A digest with its items in full (summaries, links) and its overview."""
