@@ -37,11 +37,14 @@ _LINE_START = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*+(\S)", re.MU
 
 
 def _idle_rules(text: str) -> tuple[str, ...]:
-    """The block rules that cannot find anything in `text`, left out: the seed's body parses in
-    half the time. (A rule is kept whenever what it looks for is there: a slower parse, never
-    another one.)"""
+    """The rules that cannot find anything in `text`, left out: the seed's body parses in half
+    the time. (A rule is kept whenever what it looks for is there: a slower parse, never another
+    one.) `text_join` joins inline text, and there is none; `normalize` turns CR and NUL into
+    what the parser reads, and the parser's own input has none left (`parse` cleaned it)."""
     starts = set(_LINE_START.findall(text))
     needs = {
+        "text_join": False,
+        "normalize": "\r" in text or "\0" in text,
         "reference": "[" in starts and "]:" in text,
         "lheading": "=" in starts or "-" in starts,
         "html_block": "<" in starts,
@@ -170,7 +173,7 @@ class Doc:
 @functools.cache
 def _markdown(idle: tuple[str, ...]) -> MarkdownIt:
     """CommonMark with tables, without inline parsing (the headlines get theirs: `inline`), and
-    without the `idle` block rules."""
+    without the `idle` rules."""
     markdown = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
     return markdown.disable(list(idle)) if idle else markdown
 
@@ -394,25 +397,27 @@ def choose(doc: Doc) -> tuple[Structure, list[Problem]]:
     structures = [_structure(doc, name, spans) for name, spans in found]
     structures[1] = _not_repeated(doc, structures[1], [s for s in structures if s.items and s is not structures[1]])
     ranked = sorted(structures, key=Structure.score, reverse=True)  # stable: the order above breaks ties
-    chosen = ranked[0]
-    problems = []
+    chosen, rivals = ranked[0], [s for s in ranked[1:] if s.score()[0] >= 2]
+    return chosen, _competition(doc, chosen, rivals)
+
+
+def _competition(doc: Doc, chosen: Structure, rivals: list[Structure]) -> list[Problem]:
+    """A warning when another structure, elsewhere in the file and not the chosen one's
+    overview, looked like items too."""
+    if not rivals:
+        return []
     taken = _lines(chosen.spans, len(doc.lines))
     keys = {item.url for item in chosen.items} | {item.title.casefold() for item in chosen.items}
-    for other in ranked[1:]:
+    for other in rivals:
         repeated = sum(item.url in keys or item.title.casefold() in keys for item in other.items)
-        if (
-            other.score()[0] >= 2
-            and repeated * 2 < len(other.items)
-            and not any(any(taken[s.start : s.end]) for s in other.spans)
-        ):
+        if repeated * 2 < len(other.items) and not any(any(taken[s.start : s.end]) for s in other.spans):
             line = doc.offset + other.spans[0].start + 1
             why = (
                 f"two structures of items: {len(chosen.items)} {chosen.name} (chosen: more distinct source links) "
                 f"and {len(other.items)} {other.name} from line {line} (kept in the overview)"
             )
-            problems.append(Problem("warning", why, line))
-            break
-    return chosen, problems
+            return [Problem("warning", why, line)]
+    return []
 
 
 def _headlined(name: str, spans: list[Span]) -> bool:

@@ -148,10 +148,11 @@ def _lines(data: bytes, problems: list[Problem]) -> list[str]:
         problems.append(Problem("error", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line))
         text = data.decode("utf-8", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    problems += _unsafe_text(text)
-    lines = clean(text).split("\n")
-    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
-    if len(lines[longest]) > LONG_LINE:
+    unsafe = _unsafe_text(text)
+    problems += unsafe
+    lines = (clean(text) if unsafe else text).split("\n")
+    if max(map(len, lines)) > LONG_LINE:
+        longest = max(range(len(lines)), key=lambda i: len(lines[i]))
         why = f"a line of {len(lines[longest]):,} characters: is the file what it should be?"
         problems.append(Problem("warning", why, longest + 1))
     return lines
