@@ -382,6 +382,9 @@ class Structure(NamedTuple):
     items: list[Item]
 
     def score(self) -> tuple[int, int]:
+        """Distinct source links, then items."""
+        if not self.items:
+            return 0, 0
         return len({item.url for item in self.items if item.url}), len(self.items)
 
 
@@ -619,17 +622,17 @@ def strip_anchor(text: str) -> str:
 
 
 def _dedent(lines: list[str]) -> str:
-    if len(lines) == 1:
-        return lines[0].strip()
-    lines = [line.expandtabs(4).rstrip() for line in lines]
-    while lines and not lines[0]:
-        lines.pop(0)
-    while lines and not lines[-1]:
-        lines.pop()
-    if len(lines) == 1:
-        return lines[0].strip()
-    margin = min((len(x) - len(x.lstrip(" ")) for x in lines if x), default=0)
-    return "\n".join(x[margin:] for x in lines)
+    """Body lines as one text: without the blank lines around them, or the margin they share."""
+    start, end = 0, len(lines)
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    while start < end and not lines[start].strip():
+        start += 1
+    if end - start == 1:
+        return lines[start].strip()
+    kept = [line.expandtabs(4).rstrip() for line in lines[start:end]]
+    margin = min((len(x) - len(x.lstrip(" ")) for x in kept if x), default=0)
+    return "\n".join(x[margin:] for x in kept)
 
 
 def make_item(doc: Doc, n: int, span: Span) -> Item:
