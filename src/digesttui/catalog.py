@@ -154,10 +154,6 @@ class Catalog:
             query = f"SELECT {_ROW} FROM digests ORDER BY sort_key DESC, path LIMIT ?"
             return [_light(row) for row in self._reader.execute(query, (count,))]
 
-    def count(self) -> int:
-        with self._read_lock:
-            return int(self._reader.execute("SELECT count(*) FROM digests").fetchone()[0])
-
     def digest(self, path: str) -> Digest | None:
         """A digest in full: its items with their summaries and links, its overview."""
         with self._read_lock:
