@@ -200,7 +200,13 @@ class Library:
         import hashlib
 
         key = hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16]
-        catalog = Catalog(catalog_path(self._cache_dir, key))
+        path = catalog_path(self._cache_dir, key)
+        try:
+            catalog = Catalog(path)
+        except (OSError, sqlite3.Error) as exc:  # a cache folder that cannot be written: only slower
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            catalog = Catalog(None)
+            catalog.notice = f"Not keeping a catalog at {path}: {why}."
         self._notice = catalog.notice
         return catalog
 
@@ -227,10 +233,17 @@ class Library:
             self._lock.release()
 
     def full(self, digest: Digest) -> Digest:
-        """A digest with its items in full (summaries, links) and its overview."""
+        """A digest with its items in full (summaries, links) and its overview: from the
+        catalog, else (a catalog that could not be written, or was busy) from its file."""
         if digest.pending:
             return digest
-        return self.catalog.digest(digest.path) or digest
+        with contextlib.suppress(sqlite3.Error):
+            found = self.catalog.digest(digest.path)
+            if found is not None:
+                return found
+        if digest.has_error and not digest.size:
+            return digest  # a folder or a file that could not be read: nothing more to read
+        return read_digest(digest.path, limit=self.limit)
 
     # --- reading the whole library ---
 

@@ -173,3 +173,21 @@ def test_what_a_snapshot_shows_is_in_the_catalog_already(tmp_path: Path) -> None
 
     library.load(progress=progress, every=-1)
     assert missing == []
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_speed(tmp_path: Path) -> None:
+    docs, _ = library_with(tmp_path)
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    library = Library([str(docs)], str(blocked))
+    snapshot = library.load()
+    assert len(snapshot.digests) == 3 and "Not keeping a catalog" in snapshot.notice
+    assert library.full(snapshot.digests[0]).items[0].summary == "Summary of **One**."
+
+
+def test_a_digest_the_catalog_lacks_is_read_from_its_file(tmp_path: Path) -> None:
+    docs, cache = library_with(tmp_path)
+    library = Library([str(docs)], str(cache))
+    row = library.load().digests[0]
+    library.catalog.remove([row.path])  # say another reader held the catalog when it was written
+    assert library.full(row).items[1].summary == "Summary of **Two**."
