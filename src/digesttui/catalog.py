@@ -27,6 +27,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from itertools import starmap
 from typing import Any
@@ -166,7 +167,7 @@ class Catalog:
         full = tuple(
             Item(n, t, url, tuple(starmap(Link, marshal.loads(links))), s, sec) for n, t, url, links, s, sec in items
         )
-        return _with(light, items=full, overview=row[1])
+        return replace(light, items=full, overview=row[1])
 
     def search(self, words: Sequence[str], links: bool, limit: int) -> list[tuple[str, int, str]]:
         """Items that hold every word (lowered), newest digest first, at most `limit`: (path,
@@ -249,7 +250,7 @@ def light(digest: Digest) -> Digest:
     """A digest as the lists hold it: items without summaries and links, no overview (as
     `rows` reads it back)."""
     intern = sys.intern
-    return _with(
+    return replace(
         digest,
         label=digest.path if digest.label == digest.path else digest.label,
         categories=tuple(map(intern, digest.categories)),
@@ -257,12 +258,6 @@ def light(digest: Digest) -> Digest:
         items=tuple(Item(i.n, i.title, i.url, (), "", intern(i.section)) for i in digest.items),
         overview="",
     )
-
-
-def _with(digest: Digest, **changes: Any) -> Digest:
-    from dataclasses import replace
-
-    return replace(digest, **changes)
 
 
 def _light(row: tuple[Any, ...]) -> Digest:

@@ -3,7 +3,6 @@ and writing our own files (atomically, in folders only their owner may enter). P
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import threading
@@ -74,14 +73,6 @@ def file_kind(mode: int) -> str:
         (stat.S_ISDIR, "a folder"),
     )
     return next((name for test, name in kinds if test(mode)), "not a regular file")
-
-
-def release_memory() -> None:
-    """Hand memory freed after a big load back to the system (glibc keeps it otherwise)."""
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 def private_folder(folder: str) -> None:

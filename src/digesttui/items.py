@@ -139,13 +139,13 @@ class Doc:
     def text(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start:end])
 
-    def sections(self, below: int = 7, skip: Callable[[Block], bool] | None = None) -> list[str]:
-        """For each block, the nearest heading before it of level 2 up to `below` - 1 (and not
-        `skip`ped): the section it is in."""
+    def sections(self, below: int = 7) -> list[str]:
+        """For each block, the nearest heading before it of level 2 up to `below` - 1: the
+        section it is in."""
         out, current = [], ""
         for block in self.blocks:
             out.append(current)
-            if block.kind == "heading" and 1 < block.level < below and not (skip and skip(block)):
+            if block.kind == "heading" and 1 < block.level < below:
                 current = _name(block)
         return out
 

@@ -24,7 +24,6 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from digesttui.config import Config
-from digesttui.files import release_memory
 from digesttui.library import Library, Snapshot
 from digesttui.reader import Reader
 from digesttui.resources import resource
@@ -467,7 +466,6 @@ class DigestApp(App[None]):
 
     def _open_hit(self, found: tuple[str, Hit | None] | None) -> None:
         self.reader.drop_search_index()
-        self.run_worker(release_memory, thread=True, group="memory", exit_on_error=False)
         if found is not None:
             self.reader.last_query = found[0]
         if found is None or found[1] is None:
