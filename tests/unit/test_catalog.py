@@ -3,6 +3,7 @@ rebuilt when damaged, foreign or of another version, shared by two readers, whol
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -125,22 +126,35 @@ Library([sys.argv[1]], sys.argv[2]).load()
 """
 
 
+def _written(cache: Path, prefix: str) -> int:
+    """Digests of this round in the catalog, as another reader sees them (0 before it exists)."""
+    if not list(cache.glob("catalog-*.sqlite")):
+        return 0
+    with contextlib.closing(sqlite3.connect(catalog_file(cache), timeout=5)) as db:
+        try:
+            return int(db.execute("SELECT count(*) FROM digests WHERE title LIKE ?", (prefix + "%",)).fetchone()[0])
+        except sqlite3.OperationalError:  # the tables not made yet
+            return 0
+
+
 def test_a_kill_at_any_moment_leaves_a_usable_catalog_and_no_stray_files(tmp_path: Path) -> None:
     docs, cache = library_with(tmp_path, 0)
     count = 1500
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     partial = []
-    for round, delay in enumerate((0.15, 0.3, 0.5, 0.8, 1.2)):
+    for round, after in enumerate((0.0, 0.0, 0.05, 0.1, 0.2)):
         for n in range(count):  # every file new again: all of it to parse and write
             write(docs, f"d{n:04}.md", digest_text(f"R{round} D{n}", f"2025-01-01T{n % 24:02}:00:00", ONE, TWO))
         child = subprocess.Popen([sys.executable, "-c", KILLED, str(docs), str(cache)], env=env)
-        time.sleep(delay)
+        deadline = time.monotonic() + 60
+        while _written(cache, f"R{round} ") == 0 and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)  # killed once it has started writing, and `after` seconds later
+        time.sleep(after)
         child.send_signal(signal.SIGKILL)
         child.wait()
-        if list(cache.glob("catalog-*.sqlite")):
-            rows = list(Catalog(str(catalog_file(cache))).rows())  # it opens, and reads
-            written = sum(d.title.startswith(f"R{round} ") for d in rows)
-            partial.append(0 < written < count)
+        rows = list(Catalog(str(catalog_file(cache))).rows())  # it opens, and reads
+        written = sum(d.title.startswith(f"R{round} ") for d in rows)
+        partial.append(0 < written < count)
         assert [p.name for p in cache.iterdir() if not p.name.startswith("catalog-")] == []
     assert any(partial), "no kill came in the middle of writing: the test tested nothing"
     snapshot = Library([str(docs)], str(cache)).load()
