@@ -1,8 +1,7 @@
 """Which parts of a digest's body are its items, and which are its overview.
 
-The body's block structure comes from markdown-it-py's block tokens (CommonMark and tables; inline
-parsing is left off: it costs three times the block pass and only the few lines that become
-headlines need it). Each structure a generator writes is one small rule over those blocks:
+The body's blocks come from `blocks` (markdown-it-py's block tokens). Each structure a generator
+writes is one small rule over them:
 
 - `list_entries`: the entries of the body's lists (`1.  [Headline](url)` and an indented summary);
 - `numbered_headings`: `### 1. Headline` headings, each running to the next (or to a section heading);
@@ -18,87 +17,24 @@ line of the body ends up in exactly one of the two (`Parts.overview`).
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import Counter
 from collections.abc import Callable
 from typing import NamedTuple
 
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import normalizeReference
-from markdown_it.token import Token
-
+from digesttui.blocks import Block, Doc, has_web_link, heading_name, numbered_headline, strip_anchor
 from digesttui.inline import LINK, find_links, is_web, plain
 from digesttui.model import Item, Link, Problem
 from digesttui.text import shorten
 
-_LINE_START = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*+(\S)", re.MULTILINE)
-"""The first character of each line after quote and list markers: where most block rules look."""
-
-
-def _idle_rules(text: str) -> tuple[str, ...]:
-    """The rules that cannot find anything in `text`, left out: the seed's body parses in half
-    the time. (A rule is kept whenever what it looks for is there: a slower parse, never another
-    one.) `text_join` joins inline text, and there is none; `normalize` turns CR and NUL into
-    what the parser reads, and the parser's own input has none left (`parse` cleaned it)."""
-    starts = set(_LINE_START.findall(text))
-    needs = {
-        "text_join": False,
-        "normalize": "\r" in text or "\0" in text,
-        "reference": "[" in starts and "]:" in text,
-        "lheading": "=" in starts or "-" in starts,
-        "html_block": "<" in starts,
-        "table": "|" in text,
-        "fence": "`" in starts or "~" in starts,
-        "blockquote": ">" in text,
-        "hr": "-" in starts or "*" in starts or "_" in starts,
-        "heading": "#" in starts,
-    }
-    return tuple(rule for rule, needed in needs.items() if not needed)
-
-
-_NUMBERED = re.compile(r"(\d{1,4})(?:[.)][ \t]+|、[ \t]*)(.+)")
 _ENUMERATED = re.compile(r"(\*\*|__)?\d{1,4}、[ \t]*")
 _MARKER = re.compile(r"[ \t]*(?:\d{1,9}[.)]|[-*+])[ \t]?")
 _OPENERS = "(（*_"
 """What a placeholder (`(No items in this window.)`) starts with."""
 _PLACEHOLDER = re.compile(r"[*_]*[(（][^()（）]*[)）][*_.。]*")
-_CONTAINER = re.compile(r"<(details|div|nav|picture|section|aside|figure|center)\b", re.IGNORECASE)
 _BOLD = re.compile(r"(\*\*|__)(.+)\1")
-_NUMBER_TAG = re.compile(r"`#\d{1,6}`")
 SOURCE_WORD = 8
 """Characters of link text at most for a link that ends a headline to be its source (`[来源](url)`)."""
-_WEB = re.compile(r"https?://", re.IGNORECASE)
-_CONTAINER_TAG = re.compile(r"<(/?)(details|div|nav|picture|section|aside|figure|center)\b", re.IGNORECASE)
-_REFERENCE = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
-_KINDS = {
-    "heading_open": "heading",
-    "paragraph_open": "paragraph",
-    "bullet_list_open": "list",
-    "ordered_list_open": "list",
-    "blockquote_open": "quote",
-    "table_open": "table",
-    "fence": "fence",
-    "code_block": "code",
-    "hr": "hr",
-    "html_block": "html",
-}
-
-
-class Block(NamedTuple):
-    """One top-level block of the body: body lines [start, end)."""
-
-    kind: str
-    start: int
-    end: int
-    level: int = 0
-    """A heading's level."""
-    text: str = ""
-    """A heading's or paragraph's text (inline Markdown), an HTML block's source."""
-    entries: tuple[tuple[int, int], ...] = ()
-    """A list's entries (also those of a list inside a quote), as line ranges."""
-    quoted: bool = False
-    """Whether the entries' lines start with a quote's `>`."""
 
 
 class Span(NamedTuple):
@@ -122,139 +58,6 @@ class Parts(NamedTuple):
     """Whether the body says, in so many words, that it has no items (`- (No items today.)`)."""
 
 
-class Doc:
-    """The body's lines and blocks, and what the rules share."""
-
-    def __init__(self, lines: list[str], offset: int) -> None:
-        self.lines = lines
-        self.offset = offset
-        """The file line of body line 0, less one (for messages)."""
-        self.env: dict[str, dict[str, dict[str, str]]] = {}
-        text = "\n".join(lines)
-        self.blocks = _merge_html(_blocks(_markdown(_idle_rules(text)).parse(text, self.env)))
-        self.placeholder = False
-        self.kept_headings: list[int] = []
-        self._linked: list[int] | None = None
-
-    def text(self, start: int, end: int) -> str:
-        return "\n".join(self.lines[start:end])
-
-    def sections(self, below: int = 7) -> list[str]:
-        """For each block, the nearest heading before it of level 2 up to `below` - 1: the
-        section it is in."""
-        out, current = [], ""
-        for block in self.blocks:
-            out.append(current)
-            if block.kind == "heading" and 1 < block.level < below:
-                current = _name(block)
-        return out
-
-    def linked(self, start: int, end: int) -> bool:
-        """Whether blocks [start, end) hold an http(s) link."""
-        if self._linked is None:
-            self._linked = [0]
-            for block in self.blocks:
-                self._linked.append(self._linked[-1] + _has_web_link(self.text(block.start, block.end)))
-        return self._linked[end] > self._linked[start]
-
-    def references(self, text: str) -> str:
-        """`[text][label]` links made inline links (`[text](url)`) where the body defines the label."""
-        refs = self.env.get("references")
-        if not refs or "][" not in text:
-            return text
-
-        def inline(m: re.Match[str]) -> str:
-            ref = refs.get(normalizeReference(m[2] or m[1]))
-            return f"[{m[1]}]({ref['href']})" if ref else m[0]
-
-        return _REFERENCE.sub(inline, text)
-
-
-@functools.cache
-def _markdown(idle: tuple[str, ...]) -> MarkdownIt:
-    """CommonMark with tables, without inline parsing (the headlines get theirs: `inline`), and
-    without the `idle` rules."""
-    markdown = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
-    return markdown.disable(list(idle)) if idle else markdown
-
-
-def _blocks(tokens: list[Token]) -> list[Block]:
-    out: list[Block] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        kind = _KINDS.get(token.type)
-        if token.level != 0 or token.map is None or kind is None:
-            i += 1
-            continue
-        start, end = token.map
-        close = _closing(tokens, i)
-        if kind == "heading":
-            out.append(Block(kind, start, end, int(token.tag[1]), tokens[i + 1].content))
-        elif kind == "paragraph":
-            out.append(Block(kind, start, end, text=tokens[i + 1].content))
-        elif kind in ("list", "quote"):
-            depth = 1 if kind == "list" else 2
-            entries = tuple(
-                (t.map[0], t.map[1])
-                for t in tokens[i:close]
-                if t.type == "list_item_open" and t.level == depth and t.map
-            )
-            out.append(Block(kind, start, end, entries=entries, quoted=kind == "quote"))
-        else:
-            out.append(Block(kind, start, end, text=token.content if kind == "html" else ""))
-        i = close + 1
-    return out
-
-
-def _closing(tokens: list[Token], i: int) -> int:
-    """The index of the token that closes tokens[i] (itself when it closes nothing)."""
-    if tokens[i].nesting != 1:
-        return i
-    depth = 0
-    for j in range(i, len(tokens)):
-        depth += tokens[j].nesting
-        if depth == 0:
-            return j
-    return len(tokens) - 1
-
-
-def _merge_html(blocks: list[Block]) -> list[Block]:
-    """An HTML container (`<details>` … `</details>`) with Markdown inside is one HTML block:
-    nothing in it is an item. (A container never closed stays a block of its own.)"""
-    closes = _container_closes(blocks)
-    out: list[Block] = []
-    i = 0
-    while i < len(blocks):
-        close = closes.get(i, i)
-        out.append(blocks[i] if close == i else Block("html", blocks[i].start, blocks[close].end, text=blocks[i].text))
-        i = close + 1
-    return out
-
-
-def _container_closes(blocks: list[Block]) -> dict[int, int]:
-    """For each HTML block that opens a container, the block that closes it: the first where as
-    many of its tags are closed as were opened since (one pass, a stack of open ones per tag)."""
-    closes: dict[int, int] = {}
-    depth: Counter[str] = Counter()
-    waiting: dict[str, list[tuple[int, int]]] = {}  # tag -> [(opening block, depth before it)]
-    for k, block in enumerate(blocks):
-        if block.kind != "html" or "<" not in block.text:
-            continue
-        opened = _CONTAINER.match(block.text)
-        tags: Counter[str] = Counter()
-        for slash, tag in _CONTAINER_TAG.findall(block.text):
-            tags[tag.lower()] += -1 if slash else 1
-        if opened:
-            waiting.setdefault(opened[1].lower(), []).append((k, depth[opened[1].lower()]))
-        for tag, change in tags.items():
-            depth[tag] += change
-            stack = waiting.get(tag, [])
-            while stack and stack[-1][1] >= depth[tag]:
-                closes[stack.pop()[0]] = k
-    return closes
-
-
 # --- the rules ---------------------------------------------------------------------------------
 
 
@@ -262,7 +65,7 @@ def list_entries(doc: Doc) -> list[Span]:
     """Each entry of the body's lists is an item, except in a table of contents (links that all
     point into the file) or a list without links beside lists with them."""
     lists = [(i, b) for i, b in enumerate(doc.blocks) if b.entries and not _table_of_contents(doc, b)]
-    linked = [(i, b) for i, b in lists if _has_web_link(doc.text(b.start, b.end))]
+    linked = [(i, b) for i, b in lists if has_web_link(doc.text(b.start, b.end))]
     spans = []
     sections = doc.sections()
     for i, block in linked or lists:
@@ -306,13 +109,14 @@ def numbered_headings(doc: Doc) -> list[Span]:
     section, outside = "", 0
     for n, i in enumerate(starts):
         section = next(
-            (_name(b) for b in reversed(blocks[outside:i]) if b.kind == "heading" and 1 < b.level < level), section
+            (heading_name(b) for b in reversed(blocks[outside:i]) if b.kind == "heading" and 1 < b.level < level),
+            section,
         )
         stop = starts[n + 1] if n + 1 < len(starts) else len(blocks)
         end = next((j for j in range(i + 1, stop) if blocks[j].kind == "heading" and ends(j, stop)), stop)
         outside = end = _rule_end(doc, i, end)
         doc.kept_headings += [j for j in range(i + 1, end) if blocks[j].kind == "heading" and blocks[j].level < level]
-        spans.append(_span(doc, i, end, _numbered(blocks[i].text) or blocks[i].text, section))
+        spans.append(_span(doc, i, end, numbered_headline(blocks[i].text) or blocks[i].text, section))
     return spans
 
 
@@ -338,11 +142,11 @@ def heading_groups(doc: Doc, level: int) -> list[Span]:
         span = _span(doc, i, _rule_end(doc, i, end), blocks[i].text, names[i])
         if _placeholder(span.body):
             doc.placeholder = True
-        elif span.body or _has_web_link(span.head):
+        elif span.body or has_web_link(span.head):
             spans.append(span)
         i = end
     return _most(
-        _most(spans, lambda s: LINK.match(strip_anchor(s.head)) is not None), lambda s: _has_web_link(s.head, *s.body)
+        _most(spans, lambda s: LINK.match(strip_anchor(s.head)) is not None), lambda s: has_web_link(s.head, *s.body)
     )
 
 
@@ -437,7 +241,7 @@ def _list_of_links(doc: Doc, span: Span) -> bool:
     first = bisect.bisect_right(doc.blocks, span.start, key=lambda b: b.start)
     inside = doc.blocks[first : bisect.bisect_left(doc.blocks, span.end, key=lambda b: b.start)]
     return bool(inside) and all(
-        b.kind == "list" and all(_has_web_link(doc.text(*entry)) for entry in b.entries) for b in inside
+        b.kind == "list" and all(has_web_link(doc.text(*entry)) for entry in b.entries) for b in inside
     )
 
 
@@ -493,7 +297,8 @@ def parts(lines: list[str], offset: int = 0) -> Parts:
     covered = _lines(chosen.spans, len(lines))
     kept = [doc.blocks[j] for j in doc.kept_headings if covered[doc.blocks[j].start]]
     if kept and chosen.name == "numbered headings":
-        why = f"heading {shorten(_name(kept[0]), 60)!r} is inside an item: kept as part of it, not read as a section"
+        name = shorten(heading_name(kept[0]), 60)
+        why = f"heading {name!r} is inside an item: kept as part of it, not read as a section"
         problems.append(Problem("warning", why, offset + kept[0].start + 1))
     title = next(
         (
@@ -532,21 +337,8 @@ def _rule_end(doc: Doc, i: int, end: int) -> int:
     return next((j for j in range(i + 1, last) if blocks[j].kind == "hr" and not doc.linked(j, end)), end)
 
 
-def _name(heading: Block) -> str:
-    """A section's name: its heading as text, without a number (`## 1. 芯片与算力`: 芯片与算力)."""
-    text = strip_anchor(heading.text)
-    return plain(_numbered(text) or text)
-
-
-def _numbered(text: str) -> str | None:
-    """A numbered headline without its number (`1. Headline`, `**1、Headline**`), else None."""
-    bare = text.lstrip("*_")
-    number = _NUMBERED.fullmatch(bare)
-    return text[: len(text) - len(bare)] + number[2] if number else None
-
-
 def _is_numbered(block: Block) -> bool:
-    return block.kind == "heading" and block.level > 1 and _numbered(block.text) is not None
+    return block.kind == "heading" and block.level > 1 and numbered_headline(block.text) is not None
 
 
 def _section_levels(blocks: list[Block], starts: set[int], level: int) -> set[int]:
@@ -604,21 +396,6 @@ def _placeholder(lines: list[str]) -> bool:
     return (
         bool(text) and "\n" not in text and _PLACEHOLDER.fullmatch(text[marker.end() :] if marker else text) is not None
     )
-
-
-def _has_web_link(*texts: str) -> bool:
-    return any(_WEB.search(text) for text in texts)
-
-
-def strip_anchor(text: str) -> str:
-    """`Headline {#anchor}` -> `Headline`; and `Headline `#3`` (an overview's number) -> `Headline`."""
-    end = text.rstrip(" \t")
-    if end.endswith("`") and (tag := end.rfind("`", 0, len(end) - 1)) != -1 and _NUMBER_TAG.fullmatch(end, tag):
-        return text[:tag].strip()
-    if not end.endswith("}"):
-        return text.strip()
-    start = text.find("{#", end.rfind("}", 0, len(end) - 1) + 1)
-    return text[:start].strip() if start != -1 else text.strip()
 
 
 def _dedent(lines: list[str]) -> str:
