@@ -89,6 +89,11 @@ class Digest:
         # Rebuilt by the constructor: much faster to unpickle than dataclasses' own __setstate__.
         return (Digest, tuple(getattr(self, f) for f in _INIT_FIELDS))
 
+    def same_item(self, item: Item) -> Item | None:
+        """This digest's item that is `item` (a light one's head, say), if it has it: same
+        number and headline."""
+        return next((i for i in self.items if (i.n, i.title) == (item.n, item.title)), None)
+
     def item_id(self, item: Item) -> str:
         """A stable id for read marks: the item's URL, else digest + headline."""
         return item.url or f"{self.path}#{item.title}"

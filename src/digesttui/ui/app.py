@@ -503,8 +503,7 @@ class DigestApp(App[None]):
 
     @work(thread=True, group="full", exit_on_error=False)
     def _fetch_full(self, digest: Digest, item: Item, then: Callable[[Item | None], None]) -> None:
-        full = next((i for i in self.library.full(digest).items if (i.n, i.title) == (item.n, item.title)), item)
-        self.call_from_thread(then, full)
+        self.call_from_thread(then, self.library.full(digest).same_item(item) or item)
 
     def on_markdown_link_clicked(self, message: Any) -> None:
         message.stop()

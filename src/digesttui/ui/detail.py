@@ -89,7 +89,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         """The item in full, if the pane has its digest in full (the one shown)."""
         if digest is None or item is None or self._full is None or not _same(self._full, digest):
             return None
-        return _find(self._full, item)
+        return self._full.same_item(item)
 
     async def _in_full(self, wanted: Shown | None) -> Shown | None:
         """What to show, with the digest and the item in full."""
@@ -100,7 +100,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         if full is None or not _same(full, digest):
             full = await asyncio.to_thread(self.full, digest)
             self._full = full if full is not digest else None  # not in the catalog (yet): asked again
-        return full, (_find(full, item) or item) if item else None, highlight
+        return full, (full.same_item(item) or item) if item else None, highlight
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
         """Show an item (or, without one, the digest's overview and problems) once the lists have painted."""
@@ -179,10 +179,6 @@ def rich_lines(text: str, width: int) -> list[Strip]:
     console = Console(width=max(20, width), force_terminal=True, color_system="truecolor", legacy_windows=False)
     lines = console.render_lines(RichMarkdown(text, hyperlinks=False), pad=False)
     return [Strip(Segment.adjust_line_length(line, width)) for line in lines]
-
-
-def _find(full: Digest, item: Item) -> Item | None:
-    return next((i for i in full.items if (i.n, i.title) == (item.n, item.title)), None)
 
 
 def _same(full: Digest, digest: Digest) -> bool:
