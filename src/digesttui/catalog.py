@@ -2,12 +2,12 @@
 user's cache folder, so that start-up reads only what the first screen shows and a changed file
 updates its own rows.
 
-- `digests`: one row per file: what the lists show (title, date, categories, problems…) and its
-  items' *heads* (number, headline, link, section: what the item list shows and unread counts
-  need), as one blob. `rows()` and `newest()` read only these: light digests whose items have no
-  summary (`Item.summary == ""`, `links == ()`).
-- `items`: one row per item, in full (summary, links); `digest(path)` reads them back, for the
-  detail pane, copying, the link picker.
+- `digests`: one row per file: what the digest list shows (title, date, categories, problems,
+  item count) and its items' keys (`Digest.keys`: what unread counts need). `rows()` and
+  `newest()` read only these: light digests, no items in hand (~700 bytes a digest).
+- `items`: one row per item, in full (summary, links). `heads(paths)` reads what the item list
+  shows of a few digests (number, headline, link, section); `digest(path)` reads one in full,
+  for the detail pane, copying, the link picker.
 - Blobs are `marshal`'s plain values: they can hold no code. The file is used only if this user
   alone could have written it.
 
@@ -28,18 +28,18 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from itertools import starmap
 from typing import Any
 
 from digesttui import __version__
 from digesttui.files import owned_privately, private_folder
 from digesttui.inline import visible
-from digesttui.model import Digest, Item, Link, Problem
+from digesttui.model import SHARED_TITLE, Digest, Item, Link, Problem
 
-SCHEMA = 2
+SCHEMA = 3
 APPLICATION_ID = 0x44475455  # "DGTU": a file with another id is not ours
-_ROW = "path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, heads"
+_ROW = "path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, count, keys"
 _TABLES = (
     "CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE digests (
@@ -48,8 +48,9 @@ _TABLES = (
         label TEXT NOT NULL, title TEXT NOT NULL, date TEXT, sort_key REAL NOT NULL, timed INTEGER NOT NULL,
         categories BLOB NOT NULL, tags BLOB NOT NULL, problems BLOB NOT NULL,
         size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, description TEXT NOT NULL,
-        overview TEXT NOT NULL, heads BLOB NOT NULL)""",
+        overview TEXT NOT NULL, count INTEGER NOT NULL, keys BLOB NOT NULL, lead TEXT NOT NULL)""",
     "CREATE INDEX digests_newest ON digests (sort_key DESC, path)",
+    "CREATE INDEX digests_title ON digests (title)",
     """CREATE TABLE items (
         id INTEGER PRIMARY KEY,
         digest INTEGER NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
@@ -132,9 +133,14 @@ class Catalog:
     # --- reading ---------------------------------------------------------------------------------
 
     def rows(self) -> Iterator[Digest]:
-        """Every digest, light (items without summaries), newest first."""
+        """Every digest, light, newest first; its `lead` only where `SHARED_TITLE` or more
+        digests share its title (the list shows it then)."""
+        shared = f"SELECT title FROM digests GROUP BY title HAVING count(*) >= {SHARED_TITLE}"
         with self._own_reader() as db:
-            cursor = db.execute(f"SELECT {_ROW} FROM digests ORDER BY sort_key DESC, path")
+            cursor = db.execute(
+                f"SELECT {_ROW}, CASE WHEN title IN ({shared}) THEN lead ELSE '' END"
+                " FROM digests ORDER BY sort_key DESC, path"
+            )
             while chunk := cursor.fetchmany(2000):
                 yield from map(_light, chunk)
 
@@ -152,13 +158,14 @@ class Catalog:
     def newest(self, count: int) -> list[Digest]:
         """The newest `count` digests, light: what the first screen shows."""
         with self._read_lock:
-            query = f"SELECT {_ROW} FROM digests ORDER BY sort_key DESC, path LIMIT ?"
+            query = f"SELECT {_ROW}, lead FROM digests ORDER BY sort_key DESC, path LIMIT ?"
             return [_light(row) for row in self._reader.execute(query, (count,))]
 
     def digest(self, path: str) -> Digest | None:
         """A digest in full: its items with their summaries and links, its overview."""
         with self._read_lock:
-            row = self._reader.execute(f"SELECT id, overview, {_ROW} FROM digests WHERE path = ?", (path,)).fetchone()
+            query = f"SELECT id, overview, {_ROW}, lead FROM digests WHERE path = ?"
+            row = self._reader.execute(query, (path,)).fetchone()
             if row is None:
                 return None
             query = "SELECT n, title, url, links, summary, section FROM items WHERE digest = ? ORDER BY n"
@@ -169,9 +176,24 @@ class Catalog:
         )
         return replace(light, items=full, overview=row[1])
 
-    def search(self, words: Sequence[str], links: bool, limit: int) -> list[tuple[str, int, str]]:
+    def heads(self, paths: Sequence[str]) -> dict[str, tuple[Item, ...]]:
+        """What the item list shows of the items of these digests (no summaries, no links); a
+        digest the catalog lacks is left out."""
+        found: dict[str, list[Item]] = {}
+        with self._read_lock:
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                query = (
+                    "SELECT d.path, i.n, i.title, i.url, i.section FROM digests d JOIN items i ON i.digest = d.id"
+                    f" WHERE d.path IN ({','.join('?' * len(chunk))}) ORDER BY d.path, i.n"
+                )
+                for path, n, title, url, section in self._reader.execute(query, chunk):
+                    found.setdefault(path, []).append(Item(n, title, url, (), "", sys.intern(section)))
+        return {path: tuple(items) for path, items in found.items()}
+
+    def search(self, words: Sequence[str], links: bool, limit: int) -> list[tuple[str, Item, str]]:
         """Items that hold every word (lowered), newest digest first, at most `limit`: (path,
-        item number, what it shows). Digest by digest from the newest until `limit` hits: a
+        the item's head, what it shows). Digest by digest from the newest until `limit` hits: a
         common word is found at once, a rare one takes a scan of every item (85 ms at 10,000
         digests). With `links`, the links' targets are searched too. (A trigram index, FTS5,
         was measured: queries of 3 characters or more in 1-20 ms, but the catalog's build of
@@ -186,8 +208,8 @@ class Catalog:
         # the digests in the index's order, newest first, each one's items looked up: the
         # search stops at `limit` (sorting every match first took 100 ms for a common word)
         query = (
-            "SELECT d.sort_key, d.path, i.n, i.shown FROM digests d INDEXED BY digests_newest"
-            " CROSS JOIN items i ON i.digest = d.id WHERE "
+            "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown"
+            " FROM digests d INDEXED BY digests_newest CROSS JOIN items i ON i.digest = d.id WHERE "
             + " AND ".join(where)
             + " ORDER BY d.sort_key DESC, d.path LIMIT ?"
         )
@@ -200,7 +222,8 @@ class Catalog:
                 if "interrupted" not in str(exc):
                     raise
                 return []  # a newer query stopped this one
-        return [(path, n, shown) for _, path, n, shown in sorted(rows, key=lambda r: (-r[0], r[1], r[2]))]
+        rows.sort(key=lambda r: (-r[0], r[1], r[2]))
+        return [(path, Item(n, title, url, (), "", section), shown) for _, path, n, title, url, section, shown in rows]
 
     # --- writing -----------------------------------------------------------------------------------
 
@@ -211,7 +234,8 @@ class Catalog:
                 db.execute("DELETE FROM digests WHERE path = ?", (digest.path,))
                 cursor = db.execute(
                     "INSERT INTO digests (path, label, title, date, sort_key, timed, categories, tags, problems,"
-                    " size, mtime_ns, description, overview, heads) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " size, mtime_ns, description, overview, count, keys, lead)"
+                    f" VALUES ({','.join('?' * 16)})",
                     (
                         digest.path,
                         digest.label,
@@ -226,7 +250,9 @@ class Catalog:
                         digest.mtime_ns,
                         digest.description,
                         digest.overview,
-                        marshal.dumps(tuple((i.title, i.url, i.section) for i in digest.items)),
+                        digest.count,
+                        digest.keys,
+                        digest.lead,
                     ),
                 )
                 db.executemany(
@@ -247,38 +273,52 @@ def _item_row(item: Item) -> tuple[object, ...]:
 
 
 def light(digest: Digest) -> Digest:
-    """A digest as the lists hold it: items without summaries and links, no overview (as
-    `rows` reads it back)."""
+    """A digest as the lists hold it: no items in hand, no overview (as `rows` reads it back)."""
     intern = sys.intern
     return replace(
         digest,
         label=digest.path if digest.label == digest.path else digest.label,
+        date=_zoned(digest.date),
         categories=tuple(map(intern, digest.categories)),
         tags=tuple(map(intern, digest.tags)),
-        items=tuple(Item(i.n, i.title, i.url, (), "", intern(i.section)) for i in digest.items),
+        items=(),
         overview="",
     )
 
 
 def _light(row: tuple[Any, ...]) -> Digest:
-    path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, heads = row
+    path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, *rest = row
     intern = sys.intern  # names that recur from digest to digest, held once: a few MiB at 10,000
     return Digest(
         path,
         path if label == path else label,
         title,
-        datetime.fromisoformat(date) if date else None,
+        _zoned(datetime.fromisoformat(date)) if date else None,
         sort_key,
         tuple(map(intern, marshal.loads(categories))),
         tuple(map(intern, marshal.loads(tags))),
-        tuple(Item(n, t, url, (), "", intern(sec)) for n, (t, url, sec) in enumerate(marshal.loads(heads), 1)),
+        (),
         tuple(starmap(Problem, marshal.loads(problems))),
         size,
         mtime_ns,
         description,
         "",
         bool(timed),
+        False,
+        *rest,  # count, keys, lead
     )
+
+
+_ZONES: dict[object, tzinfo] = {}
+
+
+def _zoned(date: datetime | None) -> datetime | None:
+    """`date` with a time zone object shared by every date of its offset (each date read has
+    one of its own: 6 MiB at 100,000 digests)."""
+    if date is None or date.tzinfo is None:
+        return date
+    zone = _ZONES.setdefault(date.utcoffset(), date.tzinfo)
+    return date if zone is date.tzinfo else date.replace(tzinfo=zone)
 
 
 def _connect(path: str) -> sqlite3.Connection:

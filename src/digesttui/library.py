@@ -17,11 +17,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from digesttui.catalog import Catalog, catalog_path, light
 from digesttui.files import FILE_LIMIT, read_digest
-from digesttui.model import Digest
+from digesttui.model import Digest, Item
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
@@ -162,14 +162,18 @@ class Snapshot:
     """Files listed and not read yet."""
     seq: int = 0
     """Later snapshots have larger numbers."""
+    heads: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    """The item lists of some digests, read with them (the first screen's)."""
 
     @property
     def item_count(self) -> int:
-        return sum(len(d.items) for d in self.digests)
+        return sum(d.count for d in self.digests)
 
 
 FIRST_SCREEN = 100
 """Digests read from the catalog before anything else: more than a screen shows."""
+FIRST_HEADS = 40
+"""Of those, the newest whose item lists are read with them."""
 BATCH = 200
 """Digests parsed before they go to the catalog together (one transaction)."""
 SNAPSHOT_SHARE = 20
@@ -190,6 +194,7 @@ class Library:
         self._loaded = False
         self._prefetch: threading.Thread | None = None
         self._first: list[Digest] = []
+        self._first_heads: dict[str, tuple[Item, ...]] = {}
         self.generation = 0
         """Counts changes to the entries: a batch that changed nothing need not be shown."""
 
@@ -220,7 +225,9 @@ class Library:
 
     def _read_first(self) -> None:
         with contextlib.suppress(sqlite3.Error, OSError):  # then the load reads it, or parses
-            self._first = self.catalog.newest(FIRST_SCREEN)
+            first = self.catalog.newest(FIRST_SCREEN)
+            self._first_heads = self.catalog.heads([d.path for d in first[:FIRST_HEADS]])
+            self._first = first
 
     def close(self, wait: float = -1) -> None:
         """Close the catalog (its write-ahead log folded back into the file), waiting at most
@@ -246,6 +253,17 @@ class Library:
         if digest.has_error and not digest.size:
             return digest  # a folder or a file that could not be read: nothing more to read
         return read_digest(digest.path, limit=self.limit)
+
+    def heads(self, digests: list[Digest]) -> dict[str, tuple[Item, ...]]:
+        """What the item list shows of these digests' items: from the catalog, else (see
+        `full`) from their files."""
+        found: dict[str, tuple[Item, ...]] = {}
+        with contextlib.suppress(sqlite3.Error):
+            found = self.catalog.heads([d.path for d in digests])
+        for digest in digests:
+            if digest.path not in found:
+                found[digest.path] = tuple(i._replace(links=(), summary="") for i in self.full(digest).items)
+        return found
 
     # --- reading the whole library ---
 
@@ -284,10 +302,13 @@ class Library:
         if progress is not None:
             if self._prefetch is not None:
                 self._prefetch.join()
-            first = self._first or self.catalog.newest(FIRST_SCREEN)
+            if not self._first:
+                self._read_first()
+            first, self._first = self._first, []
             if first:
                 self._entries = {d.path: d for d in first}
-                progress(self._snapshot(complete=False, total=len(first)))
+                heads, self._first_heads = self._first_heads, {}
+                progress(self._snapshot(complete=False, total=len(first), heads=heads))
                 if first_shown is not None:
                     first_shown()
         self._entries = {d.path: d for d in self.catalog.rows()}
@@ -354,7 +375,9 @@ class Library:
         with contextlib.suppress(sqlite3.Error):
             self.catalog.remove(paths)
 
-    def _snapshot(self, complete: bool = True, total: int | None = None) -> Snapshot:
+    def _snapshot(
+        self, complete: bool = True, total: int | None = None, heads: dict[str, tuple[Item, ...]] | None = None
+    ) -> Snapshot:
         digests = sorted(self._entries.values(), key=lambda d: (-d.sort_key, d.path))
         notice, self._notice = self._notice, ""
         self._seq += 1
@@ -367,6 +390,7 @@ class Library:
             notice=notice,
             pending=sum(d.pending for d in digests) if not complete else 0,
             seq=self._seq,
+            heads=heads or {},
         )
 
     # --- live changes ---

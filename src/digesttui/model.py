@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from hashlib import blake2b
 from typing import Any, Literal, NamedTuple
 
 Level = Literal["error", "warning"]
+SHARED_TITLE = 3
+"""From how many digests with one title on, the list shows what tells them apart instead."""
 
 
 class Problem(NamedTuple):
@@ -66,11 +70,29 @@ class Digest:
     """Whether `date` has a time of day (else only the day is known: no 00:00 is shown)."""
     pending: bool = False
     """Found, not read yet: listed from its file name until it is parsed."""
-    item_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    """`item_id` of each item, worked out once: the unread counts go through all of them."""
+    count: int = 0
+    """How many items it has (set from `items` when given: a light digest has none in hand)."""
+    keys: bytes = b""
+    """Each item's `key_of(item_id)`, in order, packed (`item_keys`): what unread counts,
+    "next unread" and the starred filter need of every digest, in 8 bytes an item."""
+    lead: str = field(default="", compare=False)
+    """Its first headline, where the list may need it to tell digests of one title apart (the
+    catalog gives it only then)."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "item_ids", tuple(self.item_id(item) for item in self.items))
+        if self.items:
+            object.__setattr__(self, "count", len(self.items))
+            object.__setattr__(self, "keys", array("q", map(key_of, self.item_ids)).tobytes())
+            object.__setattr__(self, "lead", self.lead or self.items[0].title)
+
+    @property
+    def item_ids(self) -> list[str]:
+        """`item_id` of each item in hand."""
+        return [self.item_id(item) for item in self.items]
+
+    def item_keys(self) -> array[int]:
+        """`keys`, unpacked."""
+        return array("q", self.keys)
 
     @property
     def has_error(self) -> bool:
@@ -97,6 +119,13 @@ class Digest:
     def item_id(self, item: Item) -> str:
         """A stable id for read marks: the item's URL, else digest + headline."""
         return item.url or f"{self.path}#{item.title}"
+
+
+def key_of(item_id: str) -> int:
+    """An item id as a number (64 bits of its BLAKE2 hash): what the lists hold of every item,
+    where the ids themselves took ~100 bytes each (the state file keeps the ids)."""
+    digest = blake2b(item_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 _INIT_FIELDS = tuple(f.name for f in fields(Digest) if f.init)

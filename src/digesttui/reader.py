@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterator
+from array import array
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from digesttui.library import Snapshot
-from digesttui.model import Digest, Item
+from digesttui.model import SHARED_TITLE, Digest, Item
 from digesttui.state import State
 from digesttui.text import safe
 from digesttui.times import display_zone, in_order, when_text
@@ -41,8 +42,10 @@ _LEADING_DATE = re.compile(
     r"(?:[\s\-—–_:：|·]*(?:日报|早报|晚报|周报)(?=[\s\-—–_:：|·]))?[\s\-—–_:：|·]*"
 )
 """A date a title starts with (`2025.12.17.20`, `2026-04-13`, `2026年4月13日`, `12-01-日报-`)."""
-SHARED_TITLE = 3
-"""From how many digests with one title on, the list shows what tells them apart instead."""
+HEADS_KEPT = 512
+"""Item lists of this many digests are kept at most (the lists' digests are light)."""
+HEADS_AROUND = 30
+"""Item lists read ahead on each side of the digest cursor, so that `j` finds them in hand."""
 
 
 class Reader:
@@ -66,6 +69,12 @@ class Reader:
         self.item: Item | None = None
         self.digest_index = 0
         self.item_index = 0
+        self._heads: OrderedDict[tuple[str, int, int], tuple[Item, ...]] = OrderedDict()
+        """Item lists read from the catalog, by digest (path, mtime, size), least recent first."""
+        self._asked: set[tuple[str, int, int]] = set()
+        """Item lists asked for and not come yet."""
+        self._want: tuple[int | None, Item | None, int | None, Item | None] | None = None
+        """Which item to select once the selected digest's item list is in hand (see `settle`)."""
         self.only_unread = False
         self.only_starred = False
         self.category: str | None = None
@@ -96,6 +105,8 @@ class Reader:
             return None
         self.snapshot = snapshot
         self._index = None
+        if snapshot.heads:
+            self.heads_arrived([(d, snapshot.heads[d.path]) for d in snapshot.digests if d.path in snapshot.heads])
         self.zone, self.zone_name = display_zone(snapshot.digests, self.timezone)
         self._ordered = in_order(snapshot.digests, self.zone)
         counts = Counter(d.title for d in snapshot.digests)
@@ -114,11 +125,11 @@ class Reader:
 
     def count_unread(self) -> None:
         """Unread items per digest, and in all (where a story in two digests counts once)."""
-        read = self.state.read_ids()
+        read = self.state.read_keys()
         unread: dict[str, int] = {}
-        unread_ids: set[str] = set()
+        unread_ids: set[int] = set()
         for digest in self.snapshot.digests if self.snapshot else ():
-            ids = digest.item_ids
+            ids = digest.item_keys()
             left = ids if read.isdisjoint(ids) else [i for i in ids if i not in read]
             if left:
                 unread[digest.path] = len(left)
@@ -135,7 +146,8 @@ class Reader:
         if self.only_unread:
             digests = tuple(d for d in digests if self._unread.get(d.path))
         if self.only_starred:
-            digests = tuple(d for d in digests if any(self.is_starred(d, i) for i in d.items))
+            starred = self.state.starred_keys()
+            digests = tuple(d for d in digests if not starred.isdisjoint(d.item_keys()))
         index = self._place_of(digests)
         self.digests = digests
         self.select_digest(index, keep=True)
@@ -183,14 +195,21 @@ class Reader:
     # --- selection --------------------------------------------------------------------------------
 
     def select_digest(
-        self, index: int, keep: bool = False, item_index: int | None = None, item: Item | None = None
+        self,
+        index: int,
+        keep: bool = False,
+        item_index: int | None = None,
+        item: Item | None = None,
+        position: int | None = None,
     ) -> None:
-        """Select a digest among those shown and one of its items: `item`, else the one at
-        `item_index` among those shown, else (with `keep`) the one selected before if it is
-        still there, else the first."""
+        """Select a digest among those shown and one of its items: `item` (by number and
+        headline), else the one at `position` in the digest, else the one at `item_index` among
+        those shown, else (with `keep`) the one selected before if it is still there, else the
+        first. Until the digest's item list is in hand (`waiting`), no item is."""
         digest = self.digests[index] if 0 <= index < len(self.digests) else None
         previous, previous_item = self.digest, self.item
         self.digest, self.digest_index = digest, max(0, index if digest else 0)
+        self._want = None
         if digest is None:
             self.items = ()
             self.select_item(-1)
@@ -198,14 +217,67 @@ class Reader:
         self._new.discard(digest.path)
         if previous is not None and previous.path != digest.path:
             self.highlight = ()  # a search's highlight belongs to the digest it opened
-        shown = self._shows_item
-        self.items = items = tuple(i for i in digest.items if shown(digest, i))
+        same = keep and previous is not None and previous.path == digest.path
+        self._want = (item_index, item, position, previous_item if same else None)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Select the item `select_digest` asked for, once the digest's item list is in hand."""
+        heads = self.heads_of(self.digest) if self.digest else ()
+        if heads is None or self._want is None or self.digest is None:
+            self.items = ()
+            self.item, self.item_index = None, 0
+            return
+        item_index, item, position, previous_item = self._want
+        self._want = None
+        self.items = items = tuple(i for i in heads if self._shows_item(self.digest, i))
         cursor = item_index or 0
-        if item is not None and item in items:
-            cursor = items.index(item)
-        elif item_index is None and keep and previous is not None and previous.path == digest.path and previous_item:
+        if item is not None:
+            cursor = next((k for k, i in enumerate(items) if (i.n, i.title) == (item.n, item.title)), cursor)
+        elif position is not None and 0 <= position < len(heads) and heads[position] in items:
+            cursor = items.index(heads[position])
+        elif item_index is None and previous_item is not None:
             cursor = _same_item(items, previous_item)
         self.select_item(cursor)
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the selected digest's item list is still to be read."""
+        return self._want is not None
+
+    def heads_of(self, digest: Digest) -> tuple[Item, ...] | None:
+        """A digest's items as the item list shows them; None until read (a light digest's)."""
+        if digest.items or not digest.count or digest.pending:
+            return digest.items
+        key = _key(digest)
+        heads = self._heads.get(key)
+        if heads is not None:
+            self._heads.move_to_end(key)
+        return heads
+
+    def wanted_heads(self) -> list[Digest]:
+        """The digests whose item lists to read now: the selected one, then its neighbours."""
+        if self.digest is None:
+            return []
+        at = self.digest_index
+        after, before = self.digests[at + 1 : at + 1 + HEADS_AROUND], self.digests[max(0, at - HEADS_AROUND) : at]
+        near = (self.digest, *after, *before)
+        wanted = [d for d in near if self.heads_of(d) is None and _key(d) not in self._asked]
+        self._asked.update(map(_key, wanted))
+        return wanted
+
+    def heads_arrived(self, found: Sequence[tuple[Digest, tuple[Item, ...]]]) -> bool:
+        """Item lists read (for `heads_of`); whether the selected digest's was among them (its
+        item is selected now)."""
+        for digest, heads in found:
+            self._heads[_key(digest)] = heads
+            self._asked.discard(_key(digest))
+        while len(self._heads) > HEADS_KEPT:
+            self._heads.popitem(last=False)
+        if self._want is None or self.digest is None or self.heads_of(self.digest) is None:
+            return False
+        self._settle()
+        return True
 
     def _shows_item(self, digest: Digest, item: Item) -> bool:
         """Whether the filters let an item through."""
@@ -225,7 +297,8 @@ class Reader:
     def go_to_digest(self, path: str, item: Item | None = None) -> bool:
         """Select a digest and one of its items, clearing the filters that hide them; whether
         the digest was found."""
-        if not any(d.path == path for d in self.digests) or (item is not None and item not in self.items_of(path)):
+        shown = next((d for d in self.digests if d.path == path), None)
+        if shown is None or (item is not None and not self._shows_item(shown, item)):
             self.only_starred = False
             self.category = None
             if self.only_unread:
@@ -239,23 +312,21 @@ class Reader:
                 return True
         return False
 
-    def items_of(self, path: str) -> tuple[Item, ...]:
-        """The items the filters let through of a digest shown, else ()."""
-        digest = next((d for d in self.digests if d.path == path), None)
-        return tuple(i for i in digest.items if self._shows_item(digest, i)) if digest else ()
-
     def next_unread(self, step: int) -> str | None:
         """Go to the next (1) or previous (-1) unread item, going round from the end of the list to
         the other end if need be: "" when found, the notice to give when it went round, None when
         nothing shown is unread."""
-        read = self.state.read_ids()
-        start = (self.digest_index, self.digest.items.index(self.item) if self.digest and self.item else -1)
+        read = self.state.read_keys()
+        starred = self.state.starred_keys() if self.only_starred else None
+        heads = self.heads_of(self.digest) if self.digest else None
+        start = (self.digest_index, heads.index(self.item) if heads and self.item in heads else -1)
+        last, keys = -1, array("q")
         for d, index, wrapped in _positions(self.digests, start, step):
-            digest = self.digests[d]
-            item = digest.items[index]
-            if digest.item_ids[index] not in read and (not self.only_starred or self.is_starred(digest, item)):
+            if d != last:
+                last, keys = d, self.digests[d].item_keys()
+            if keys[index] not in read and (starred is None or keys[index] in starred):
                 self.follow_newest = False
-                self.select_digest(d, item=item)
+                self.select_digest(d, position=index)
                 return ("Wrapped to the newest." if step > 0 else "Wrapped to the oldest.") if wrapped else ""
         return None
 
@@ -277,8 +348,8 @@ class Reader:
         """The title as the list shows it: without a leading date (the date column says it); when
         many digests share it, what tells this one apart (its description, else its first
         headline)."""
-        if digest.title in self._shared and (digest.description or digest.items):
-            return digest.description or digest.items[0].title
+        if digest.title in self._shared and (digest.description or digest.lead):
+            return digest.description or digest.lead
         return _LEADING_DATE.sub("", digest.title, count=1) or digest.title
 
     def digest_facts(self, digest: Digest) -> tuple[int, bool]:
@@ -321,21 +392,22 @@ class Reader:
 
     def mark_digest_read(self) -> str | None:
         """Mark every item of the selected digest read; what to tell."""
-        if self.digest is None:
+        heads = self.heads_of(self.digest) if self.digest else None
+        if self.digest is None or heads is None:
             return None
-        self.mark(list(self.digest.item_ids), True)
+        self.mark([self.digest.item_id(i) for i in heads], True)
         return f"Marked {self.digest.title} read."
 
     def unread_shown(self) -> tuple[int, int]:
         """Unread items in the digests shown (a story in two digests once), and those digests."""
-        read = self.state.read_ids()
-        ids = {i for d in self.digests for i in d.item_ids if i not in read}
-        return len(ids), sum(1 for d in self.digests if not read.issuperset(d.item_ids))
+        read = self.state.read_keys()
+        ids = {i for d in self.digests for i in d.item_keys() if i not in read}
+        return len(ids), sum(1 for d in self.digests if not read.issuperset(d.item_keys()))
 
-    def mark_shown_read(self) -> str:
-        """Mark every item of the digests shown read (`A`); what to tell."""
+    def mark_shown_read(self, item_ids: list[str]) -> str:
+        """Mark every item of the digests shown read (`A`: `item_ids` are theirs); what to tell."""
         count, digests = self.unread_shown()
-        self.mark([i for d in self.digests for i in d.item_ids])
+        self.mark(item_ids)
         return f"Marked {count:,} item{'s' * (count != 1)} in {digests:,} digest{'s' * (digests != 1)} read."
 
     def toggle_star(self, full: Item | None = None) -> str | None:
@@ -401,7 +473,7 @@ class Reader:
     def empty_items(self) -> str:
         if self.digest is None:
             return ""
-        if self.digest.pending:
+        if self.digest.pending or self.waiting:
             return "Reading this digest…"
         if not self.digest.items:
             return "No items here: see the detail pane."
@@ -442,6 +514,11 @@ class Reader:
         return text
 
 
+def _key(digest: Digest) -> tuple[str, int, int]:
+    """A digest's file as it was when read: its item list changes with it."""
+    return digest.path, digest.mtime_ns, digest.size
+
+
 def _same_item(items: tuple[Item, ...], old: Item) -> int:
     """The index of the item that was selected before its digest changed: by URL, else number."""
     if old.url:
@@ -460,7 +537,7 @@ def _positions(digests: tuple[Digest, ...], start: tuple[int, int], step: int) -
     for k in range(count + 1 if count else 0):
         at = first + k * step
         d = at % count
-        indexes = list(range(len(digests[d].items)))[::step]
+        indexes = list(range(digests[d].count))[::step]
         if k == 0:
             indexes = [i for i in indexes if (i - cursor) * step > 0]
         elif k == count:

@@ -61,7 +61,7 @@ def item_markdown(digest: Digest, item: Item, when: str = "") -> str:
     if digest.categories or digest.tags:
         about.append(" · ".join(escape(c) for c in (*digest.categories, *digest.tags)))
     parts.append("---")
-    parts.append(f"Item {item.n} of {len(digest.items)} in {' — '.join(about)}")
+    parts.append(f"Item {item.n} of {digest.count} in {' — '.join(about)}")
     if digest.problems:
         parts.append(problems_markdown(digest))
     return "\n\n".join(parts)

@@ -50,10 +50,10 @@ class Search:
         if not words:
             return []
         hits = []
-        for path, n, shown in self._catalog.search(words, looks_like_a_link(query), limit):
+        for path, item, shown in self._catalog.search(words, looks_like_a_link(query), limit):
             digest = self._by_path.get(path)
-            if digest is not None and 0 < n <= len(digest.items):
-                hits.append(Hit(digest, digest.items[n - 1], shown))
+            if digest is not None:
+                hits.append(Hit(digest, item, shown))
         return hits
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from digesttui.files import atomic_write
+from digesttui.model import key_of
 
 FORMAT = 1
 SETTINGS: dict[str, tuple[type, Any]] = {"theme": (str, None), "unread_only": (bool, False)}
@@ -49,6 +50,8 @@ class State:
         """Whether a mark was made since the last save."""
         self._read_ids: tuple[int, set[str]] = (-1, set())
         """The ids marked read, as of `changes`."""
+        self._read_keys: tuple[int, set[int]] = (-1, set())
+        """Their `key_of`, as of `changes`."""
 
     # --- reading and writing ---
 
@@ -130,6 +133,19 @@ class State:
                 self._read_ids = (self.changes, {i for i, r in self.items.items() if r.get("r", (False,))[0]})
             return self._read_ids[1]
 
+    def read_keys(self) -> set[int]:
+        """`key_of` every id marked read (built again after a change; do not modify)."""
+        ids = self.read_ids()
+        with self._lock:
+            if self._read_keys[0] != self._read_ids[0]:
+                self._read_keys = (self._read_ids[0], set(map(key_of, ids)))
+            return self._read_keys[1]
+
+    def starred_keys(self) -> set[int]:
+        """`key_of` every starred id."""
+        with self._lock:
+            return {key_of(i) for i, r in self.items.items() if r.get("s", (False,))[0]}
+
     def is_starred(self, item_id: str) -> bool:
         record = self.items.get(item_id)
         return bool(record and record.get("s", (False,))[0])
@@ -150,6 +166,10 @@ class State:
                 if version == self.changes - 1:  # keep the set of read ids up to date, not rebuilt
                     (ids.update if read else ids.difference_update)(changed)
                     self._read_ids = (self.changes, ids)
+                    version, keys = self._read_keys
+                    if version == self.changes - 1:
+                        (keys.update if read else keys.difference_update)(map(key_of, changed))
+                        self._read_keys = (self.changes, keys)
         return bool(changed)
 
     def set_star(self, item_id: str, starred: bool, info: dict[str, Any]) -> None:

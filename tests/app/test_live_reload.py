@@ -91,7 +91,7 @@ async def test_half_written_file_leaves_no_error(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: titles(app) == ["Whole"], what="completed file")
         await pilot.pause(1.5)
         assert not app.reader.snapshot.digests[0].problems
-        assert len(app.reader.snapshot.digests[0].items) == 2
+        assert app.reader.snapshot.digests[0].count == 2
 
 
 async def test_root_created_after_start_and_recreated(tmp_path: Path) -> None:

@@ -38,10 +38,15 @@ def test_the_lists_hold_light_digests_and_the_catalog_gives_them_in_full(tmp_pat
     library = Library([str(docs)], str(cache))
     snapshot = library.load()
     full = {d.path: d for d in parse_roots([str(docs)])}
+    heads = library.heads(list(snapshot.digests))
     for digest in snapshot.digests:
-        assert [(i.title, i.url) for i in digest.items] == [(i.title, i.url) for i in full[digest.path].items]
-        assert all(i.summary == "" and i.links == () for i in digest.items)  # light
-        assert library.full(digest) == full[digest.path]  # and whole again, from the catalog
+        whole = full[digest.path]
+        assert digest.items == () and (digest.count, digest.keys) == (whole.count, whole.keys)  # light
+        assert [(i.n, i.title, i.url, i.section) for i in heads[digest.path]] == [
+            (i.n, i.title, i.url, i.section) for i in whole.items
+        ]
+        assert all(i.summary == "" and i.links == () for i in heads[digest.path])
+        assert library.full(digest) == whole  # and whole again, from the catalog
     library.close()
     again = Library([str(docs)], str(cache))
     assert again.load().digests == snapshot.digests
@@ -159,7 +164,7 @@ def test_a_kill_at_any_moment_leaves_a_usable_catalog_and_no_stray_files(tmp_pat
     assert any(partial), "no kill came in the middle of writing: the test tested nothing"
     snapshot = Library([str(docs)], str(cache)).load()
     assert len(snapshot.digests) == count and not snapshot.notice
-    assert all(not d.pending and len(d.items) == 2 and d.title.startswith("R4 ") for d in snapshot.digests)
+    assert all(not d.pending and d.count == 2 and d.title.startswith("R4 ") for d in snapshot.digests)
 
 
 def test_without_a_cache_folder_the_catalog_lives_in_memory(tmp_path: Path) -> None:

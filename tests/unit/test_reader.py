@@ -8,7 +8,6 @@ from pathlib import Path
 from digesttui.library import Snapshot
 from digesttui.parse import parse_digest
 from digesttui.reader import Reader
-from digesttui.search import Hit
 from digesttui.state import State
 from tests.conftest import digest_text
 
@@ -155,7 +154,8 @@ def test_search_and_opening_a_hit(tmp_path: Path) -> None:
     r.move_digest(0)
     assert r.highlight == ()  # the highlight belongs to the digest it opened
     r.drop_search_index()
-    assert r.search_index().search("delta")[0][:2] == Hit(r.digests[0], r.digests[0].items[0], "")[:2]
+    (hit,) = r.search_index().search("delta")
+    assert hit.digest == r.digests[0] and (hit.item.n, hit.item.title) == (1, "Delta")
 
 
 def test_status_says_where_how_many_and_what_is_filtered(tmp_path: Path) -> None:

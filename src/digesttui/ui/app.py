@@ -290,8 +290,24 @@ class DigestApp(App[None]):
         reader = self.reader
         self.query_one(ItemList).show(reader.digest, reader.items, reader.item_index, reader.empty_items())
         self._show_item()
+        wanted = reader.wanted_heads()
+        if wanted:
+            self._read_heads(wanted)
+
+    @work(thread=True, group="heads", exit_on_error=False)
+    def _read_heads(self, digests: list[Digest]) -> None:
+        """Item lists from the catalog (the lists' digests are light): the selected digest's and
+        its neighbours'."""
+        found = self.library.heads(digests)
+        self.call_from_thread(self._heads_arrived, [(d, found.get(d.path, ())) for d in digests])
+
+    def _heads_arrived(self, found: list[tuple[Digest, tuple[Item, ...]]]) -> None:
+        if self.reader.heads_arrived(found):
+            self._show_items()
 
     def _show_item(self) -> None:
+        if self.reader.waiting:
+            return  # the detail shows what it showed until the item list is in hand: no flicker
         detail = self.query_one(DetailPane)
         detail.highlight = self.reader.highlight
         detail.show(self.reader.digest, self.reader.item)
@@ -419,10 +435,17 @@ class DigestApp(App[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._told(self.reader.mark_shown_read())
+                self._mark_shown_read(self.reader.digests)
 
         question = f"Mark {count:,} unread item{'s' * (count != 1)} in {digests:,} digest{'s' * (digests != 1)} read?"
         self.push_screen(Confirm(question), confirmed)
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def _mark_shown_read(self, digests: tuple[Digest, ...]) -> None:
+        """`A`: the ids of the items of every digest shown, read from the catalog."""
+        found = self.library.heads(list(digests))
+        ids = [d.item_id(i) for d in digests for i in found.get(d.path, d.items)]
+        self.call_from_thread(lambda: self._told(self.reader.mark_shown_read(ids)))
 
     def action_toggle_read(self) -> None:
         if self._read_timer is not None:

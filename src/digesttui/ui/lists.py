@@ -42,7 +42,7 @@ class DigestList(RowList):
             name = digest.label.rsplit("/", 1)[-1]
             text.append(f"⚠ {name}", style=self.style("error"))
             return text
-        count = f" {unread}/{len(digest.items)}" if unread else f" {len(digest.items)}"
+        count = f" {unread}/{digest.count}" if unread else f" {digest.count}"
         if digest.pending:
             count = " …"  # found, not read yet
         title = self.title_of(digest)[: width + 1]  # a cell a character at least: no more can show
