@@ -329,7 +329,7 @@ class Library:
                 named = date_from_name(path)
                 todo.append((timestamp(named) if named else st.st_mtime, path))
                 old = old if old is not None and not old.pending else pending(path, st.st_mtime_ns)
-            entries[path] = old
+            entries[old.path] = old  # its own path, not the scan's copy: that one goes with the scan
         gone = [path for path in self._entries if path not in entries]
         if gone:
             self._unstore(gone)

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 from array import array
+from bisect import bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING
 
 from digesttui.library import Snapshot
-from digesttui.model import SHARED_TITLE, Digest, Item
+from digesttui.model import SHARED_TITLE, Digest, Item, key_of
 from digesttui.state import State
 from digesttui.text import safe
 from digesttui.times import display_zone, in_order, when_text
@@ -46,6 +49,8 @@ HEADS_KEPT = 512
 """Item lists of this many digests are kept at most (the lists' digests are light)."""
 HEADS_AROUND = 30
 """Item lists read ahead on each side of the digest cursor, so that `j` finds them in hand."""
+RECOUNT = 1000
+"""From how many items marked at once on, the unread counts are counted afresh."""
 
 
 class Reader:
@@ -82,6 +87,12 @@ class Reader:
         """A search's words, highlighted until another digest is selected."""
         self.unread_total = 0
         self._unread: dict[str, int] = {}
+        self._keys = b""
+        """Every item's key, digest after digest (`Digest.keys` joined): found by `bytes.find`."""
+        self._starts = array("q", [0])
+        """Where each digest's keys start in `_keys` (in keys), and where the last ends."""
+        self._counted = -1
+        """The state's `read_changes` the unread counts are of."""
         self._new: set[str] = set()
         self.follow_newest = True
         """While the library loads, the cursor stays on the newest digest found so far, until the
@@ -105,6 +116,10 @@ class Reader:
             return None
         self.snapshot = snapshot
         self._index = None
+        if previous is None or snapshot.digests is not previous.digests:
+            self._keys = b"".join(d.keys for d in snapshot.digests)
+            self._starts = array("q", accumulate((len(d.keys) // 8 for d in snapshot.digests), initial=0))
+            self._counted = -1
         if snapshot.heads:
             self.heads_arrived([(d, snapshot.heads[d.path]) for d in snapshot.digests if d.path in snapshot.heads])
         self.zone, self.zone_name = display_zone(snapshot.digests, self.timezone)
@@ -124,18 +139,44 @@ class Reader:
     # --- filters and counts -----------------------------------------------------------------------
 
     def count_unread(self) -> None:
-        """Unread items per digest, and in all (where a story in two digests counts once)."""
+        """Unread items per digest, and in all (the rows the item lists show unread: a story in
+        two digests is two, as the two counts show it; counting it once took a set of every
+        unread item, 30 MiB at 800,000). Counted afresh when what is read may have changed
+        otherwise than by `mark` (which follows its own marks), in C loops over the keys."""
+        version = self.state.read_changes
+        if version == self._counted:
+            return
         read = self.state.read_keys()
-        unread: dict[str, int] = {}
-        unread_ids: set[int] = set()
-        for digest in self.snapshot.digests if self.snapshot else ():
-            ids = digest.item_keys()
-            left = ids if read.isdisjoint(ids) else [i for i in ids if i not in read]
-            if left:
-                unread[digest.path] = len(left)
-                unread_ids.update(left)
-        self._unread = unread
-        self.unread_total = len(unread_ids)
+        keys = memoryview(self._keys).cast("q")
+        spans = pairwise(self._starts)
+        if read:
+            seen = array("q", accumulate(map(read.__contains__, keys), initial=0))  # read so far
+            counts = (end - start - (seen[end] - seen[start]) for start, end in spans)
+        else:
+            counts = (end - start for start, end in spans)
+        digests = self.snapshot.digests if self.snapshot else ()
+        self._unread = {d.path: n for d, n in zip(digests, counts, strict=True) if n}
+        self.unread_total = sum(self._unread.values())
+        self._counted = version
+
+    def _follow_marks(self, item_ids: list[str], read: bool) -> None:
+        """The unread counts after these items (each of them changed) were marked: each found
+        where it occurs, by its key."""
+        step = -1 if read else 1
+        digests = self.snapshot.digests if self.snapshot else ()
+        for item_id in item_ids:
+            needle = key_of(item_id).to_bytes(8, sys.byteorder, signed=True)  # as `array` packs it
+            at = self._keys.find(needle)
+            while at != -1:
+                if at % 8 == 0:
+                    self.unread_total += step
+                    path = digests[bisect_right(self._starts, at // 8) - 1].path
+                    count = self._unread.get(path, 0) + step
+                    if count:
+                        self._unread[path] = count
+                    else:
+                        self._unread.pop(path, None)
+                at = self._keys.find(needle, at + 1)
 
     def refilter(self) -> None:
         """Apply the filters to the snapshot, keeping the reader's place."""
@@ -369,10 +410,15 @@ class Reader:
         changed = [i for i in dict.fromkeys(item_ids) if self.state.is_read(i) != read]
         if not changed:
             return False
+        counted = self._counted == self.state.read_changes
         self.state.set_read(changed, read)
         if read:
             self._undo.append(changed)
-        self.count_unread()
+        if counted and len(changed) < RECOUNT:
+            self._follow_marks(changed, read)
+            self._counted += 1  # (set_read's change: another one meanwhile means a recount)
+        else:
+            self.count_unread()
         return True
 
     def undo(self) -> str:
@@ -380,8 +426,7 @@ class Reader:
         if not self._undo:
             return "Nothing to undo."
         ids = self._undo.pop()
-        self.state.set_read(ids, False)
-        self.count_unread()
+        self.mark(ids, False)
         return f"Marked {len(ids):,} item{'s' * (len(ids) != 1)} unread again."
 
     def toggle_read(self) -> bool:
@@ -399,10 +444,9 @@ class Reader:
         return f"Marked {self.digest.title} read."
 
     def unread_shown(self) -> tuple[int, int]:
-        """Unread items in the digests shown (a story in two digests once), and those digests."""
-        read = self.state.read_keys()
-        ids = {i for d in self.digests for i in d.item_keys() if i not in read}
-        return len(ids), sum(1 for d in self.digests if not read.issuperset(d.item_keys()))
+        """Unread items in the digests shown (as `count_unread` counts them), and those digests."""
+        counts = [n for d in self.digests if (n := self._unread.get(d.path, 0))]
+        return sum(counts), len(counts)
 
     def mark_shown_read(self, item_ids: list[str]) -> str:
         """Mark every item of the digests shown read (`A`: `item_ids` are theirs); what to tell."""

@@ -46,6 +46,9 @@ class State:
         self._lock = threading.Lock()
         self.changes = 0
         """Counts every change, so that views know when to recount."""
+        self.read_changes = 0
+        """Counts the changes that may have changed what is read: views recount unread items
+        only after those."""
         self.unsaved = False
         """Whether a mark was made since the last save."""
         self._read_ids: tuple[int, set[str]] = (-1, set())
@@ -61,6 +64,7 @@ class State:
         with self._lock:
             self.items, self.settings = data["items"], data["settings"]
             self.changes += 1
+            self.read_changes += 1
         return self
 
     def _read(self) -> tuple[dict[str, Any], str | None]:
@@ -95,8 +99,9 @@ class State:
             with self._lock:
                 merged = _merge(disk["items"], self.items)
                 settings = {k: max(disk["settings"][k], self.settings[k], key=lambda s: s[1]) for k in SETTINGS}
+                self.read_changes += merged != self.items  # another reader's marks came in
                 self.items, self.settings = merged, settings
-                self.changes += 1  # another reader's marks may have come in
+                self.changes += 1
                 version = self.changes
                 blob = json.dumps(
                     {"format": FORMAT, **settings, "items": merged}, ensure_ascii=False, separators=(",", ":")
@@ -162,6 +167,7 @@ class State:
             if changed:
                 version, ids = self._read_ids
                 self.changes += 1
+                self.read_changes += 1
                 self.unsaved = True
                 if version == self.changes - 1:  # keep the set of read ids up to date, not rebuilt
                     (ids.update if read else ids.difference_update)(changed)

@@ -71,13 +71,21 @@ def test_while_loading_the_cursor_follows_the_newest_until_moved(tmp_path: Path)
     assert place(fresh) == ("Extra", "Extra")
 
 
-def test_unread_counts_count_a_story_in_two_digests_once(tmp_path: Path) -> None:
+def test_a_story_in_two_digests_is_read_once_and_the_counts_follow_the_marks(tmp_path: Path) -> None:
     r = reader(tmp_path)
-    assert r.unread_total == 4  # Alpha is in two digests
+    assert r.unread_total == 5  # the rows: Alpha is in two digests, unread in both
     assert r.mark(["https://a.example"])
-    assert r.unread_total == 3
-    assert [r.digest_facts(d)[0] for d in r.digests] == [1, 1, 1]
+    assert r.unread_total == 3 and [r.digest_facts(d)[0] for d in r.digests] == [1, 1, 1]
     assert not r.mark(["https://a.example"])  # nothing changed
+    assert r.mark(["https://a.example"], read=False)
+    assert r.unread_total == 5 and [r.digest_facts(d)[0] for d in r.digests] == [1, 2, 2]
+    r.state.read_changes += 1  # as another reader's marks coming in: counted afresh, the same
+    r.count_unread()
+    assert r.unread_total == 5 and [r.digest_facts(d)[0] for d in r.digests] == [1, 2, 2]
+    assert r.mark(["https://a.example", "https://d.example"])
+    r.state.read_changes += 1
+    r.count_unread()
+    assert r.unread_total == 2 and [r.digest_facts(d)[0] for d in r.digests] == [0, 1, 1]
 
 
 def test_filters_unread_starred_and_category(tmp_path: Path) -> None:
@@ -163,7 +171,7 @@ def test_status_says_where_how_many_and_what_is_filtered(tmp_path: Path) -> None
     assert r.status(samples=True) == "digest-tui: loading…"
     r.take(snapshot(complete=False))
     text = r.status(samples=True)
-    assert "bundled samples — 3 digests, 5 items, 4 unread" in text and "loading 3/3" in text
+    assert "bundled samples — 3 digests, 5 items, 5 unread" in text and "loading 3/3" in text
     r.take(snapshot(seq=2))
     r.toggle_filter("unread")
     assert r.status(samples=False).endswith("— showing 3 (unread only)")
