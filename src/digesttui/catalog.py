@@ -274,13 +274,12 @@ def _item_row(item: Item) -> tuple[object, ...]:
 
 def light(digest: Digest) -> Digest:
     """A digest as the lists hold it: no items in hand, no overview (as `rows` reads it back)."""
-    intern = sys.intern
     return replace(
         digest,
         label=digest.path if digest.label == digest.path else digest.label,
         date=_zoned(digest.date),
-        categories=tuple(map(intern, digest.categories)),
-        tags=tuple(map(intern, digest.tags)),
+        categories=_shared(digest.categories),
+        tags=_shared(digest.tags),
         items=(),
         overview="",
     )
@@ -288,15 +287,14 @@ def light(digest: Digest) -> Digest:
 
 def _light(row: tuple[Any, ...]) -> Digest:
     path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, *rest = row
-    intern = sys.intern  # names that recur from digest to digest, held once: a few MiB at 10,000
     return Digest(
         path,
         path if label == path else label,
         title,
         _zoned(datetime.fromisoformat(date)) if date else None,
         sort_key,
-        tuple(map(intern, marshal.loads(categories))),
-        tuple(map(intern, marshal.loads(tags))),
+        _shared(marshal.loads(categories)),
+        _shared(marshal.loads(tags)),
         (),
         tuple(starmap(Problem, marshal.loads(problems))),
         size,
@@ -307,6 +305,15 @@ def _light(row: tuple[Any, ...]) -> Digest:
         False,
         *rest,  # count, keys, lead
     )
+
+
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _shared(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Categories or tags, one tuple for every digest that has the same (6 MiB at 100,000)."""
+    names = tuple(map(sys.intern, names))  # and each name once
+    return _NAMES.setdefault(names, names) if len(_NAMES) < 10_000 else names
 
 
 _ZONES: dict[object, tzinfo] = {}

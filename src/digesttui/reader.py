@@ -47,8 +47,9 @@ _LEADING_DATE = re.compile(
 """A date a title starts with (`2025.12.17.20`, `2026-04-13`, `2026年4月13日`, `12-01-日报-`)."""
 HEADS_KEPT = 512
 """Item lists of this many digests are kept at most (the lists' digests are light)."""
-HEADS_AROUND = 30
-"""Item lists read ahead on each side of the digest cursor, so that `j` finds them in hand."""
+HEADS_AROUND = 40
+"""Item lists read ahead on each side of the digest cursor, and at each end of the list, so that
+`j`, a page and `G` find them in hand."""
 RECOUNT = 1000
 """From how many items marked at once on, the unread counts are counted afresh."""
 
@@ -297,12 +298,13 @@ class Reader:
         return heads
 
     def wanted_heads(self) -> list[Digest]:
-        """The digests whose item lists to read now: the selected one, then its neighbours."""
+        """The digests whose item lists to read now: the selected one, then its neighbours, then
+        the oldest ones (`G`)."""
         if self.digest is None:
             return []
-        at = self.digest_index
-        after, before = self.digests[at + 1 : at + 1 + HEADS_AROUND], self.digests[max(0, at - HEADS_AROUND) : at]
-        near = (self.digest, *after, *before)
+        at, digests = self.digest_index, self.digests
+        after, before = digests[at + 1 : at + 1 + HEADS_AROUND], digests[max(0, at - HEADS_AROUND) : at]
+        near = dict.fromkeys((self.digest, *after, *before, *digests[-HEADS_AROUND:]))
         wanted = [d for d in near if self.heads_of(d) is None and _key(d) not in self._asked]
         self._asked.update(map(_key, wanted))
         return wanted
