@@ -26,6 +26,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
@@ -37,7 +38,7 @@ from digesttui.files import owned_privately, private_folder
 from digesttui.inline import visible
 from digesttui.model import SHARED_TITLE, Digest, Item, Link, Problem
 
-SCHEMA = 3
+SCHEMA = 4
 APPLICATION_ID = 0x44475455  # "DGTU": a file with another id is not ours
 _ROW = "path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, count, keys"
 _TABLES = (
@@ -52,7 +53,7 @@ _TABLES = (
     "CREATE INDEX digests_newest ON digests (sort_key DESC, path)",
     "CREATE INDEX digests_title ON digests (title)",
     """CREATE TABLE items (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never used again: the search index goes by it
         digest INTEGER NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
         n INTEGER NOT NULL, title TEXT NOT NULL, url TEXT, links BLOB NOT NULL, summary TEXT NOT NULL,
         section TEXT NOT NULL,
@@ -60,7 +61,17 @@ _TABLES = (
         targets TEXT NOT NULL  -- where its links lead: searched by a query that looks like a link
     )""",
     "CREATE INDEX items_of ON items (digest, n)",
+    # the search index: every three characters of what each item shows (no copy of the text,
+    # no positions: a word is found by LIKE, the index giving the items that may hold it)
+    "CREATE VIRTUAL TABLE items_text USING fts5"
+    "(shown, content = 'items', content_rowid = 'id', tokenize = 'trigram', detail = 'none')",
+    "INSERT INTO info (key, value) VALUES ('indexed', '0')",
 )
+SCAN_FIRST = 0.015
+"""Seconds a search scans newest first (a common word is found at once) before it asks the
+index instead (a rare word: the index gives its few items)."""
+INDEX_CHUNK = 5000
+"""Items indexed a transaction: a writer waits at most that long (~0.1 s)."""
 
 
 def catalog_path(cache_dir: str, key: str) -> str:
@@ -193,31 +204,43 @@ class Catalog:
 
     def search(self, words: Sequence[str], links: bool, limit: int) -> list[tuple[str, Item, str]]:
         """Items that hold every word (lowered), newest digest first, at most `limit`: (path,
-        the item's head, what it shows). Digest by digest from the newest until `limit` hits: a
-        common word is found at once, a rare one takes a scan of every item (85 ms at 10,000
-        digests). With `links`, the links' targets are searched too. (A trigram index, FTS5,
-        was measured: queries of 3 characters or more in 1-20 ms, but the catalog's build of
-        10,000 digests went from 4 to 17 s and its file from 70 to 230 MB; words of one or two
-        characters, `模型`, would still need this scan.)"""
+        the item's head, what it shows). With `links`, the links' targets are searched too.
+
+        Two ways, the first that answers: digest by digest from the newest until `limit` hits
+        (a common word, of any length, is found at once), for `SCAN_FIRST` seconds; then, for a
+        word of three characters or more, the trigram index (a rare word: its few items, in
+        milliseconds). Words of one or two characters have no index (a trigram holds three): a
+        rare one is scanned for to the end (~1 s at 800,000 items)."""
         where, values = [], []  # type: list[str], list[object]
         for word in words:
-            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             targets = " OR i.targets LIKE ? ESCAPE '\\'" if links else ""
             where.append(f"(i.shown LIKE ? ESCAPE '\\'{targets})")
-            values += [pattern, pattern] if links else [pattern]
+            values += [_like(word)] * (2 if links else 1)
         # the digests in the index's order, newest first, each one's items looked up: the
         # search stops at `limit` (sorting every match first took 100 ms for a common word)
-        query = (
+        scan = (
             "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown"
             " FROM digests d INDEXED BY digests_newest CROSS JOIN items i ON i.digest = d.id WHERE "
             + " AND ".join(where)
             + " ORDER BY d.sort_key DESC, d.path LIMIT ?"
         )
+        # the index: LIKE without ESCAPE (FTS5 takes no other), on the longest word that needs none
+        word = max((w for w in words if len(w) >= 3 and not {"%", "_", "\\"} & set(w)), key=len, default="")
+        indexed = (
+            "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown FROM items_text t"
+            " JOIN items i ON i.id = t.rowid JOIN digests d ON d.id = i.digest"
+            f" WHERE t.shown LIKE ? AND {' AND '.join(where)} ORDER BY d.sort_key DESC, d.path LIMIT ?"
+        )
         if self._searcher is not self._db:
             self._searcher.interrupt()  # a search still running is for an older query: it stops
         with self._search_lock:
             try:
-                rows = self._searcher.execute(query, (*values, limit)).fetchall()
+                if word and not links and self._index_complete(self._searcher):
+                    rows = self._within(SCAN_FIRST, scan, (*values, limit))
+                    if rows is None:
+                        rows = self._searcher.execute(indexed, (f"%{word}%", *values, limit)).fetchall()
+                else:
+                    rows = self._searcher.execute(scan, (*values, limit)).fetchall()
             except sqlite3.OperationalError as exc:
                 if "interrupted" not in str(exc):
                     raise
@@ -225,12 +248,54 @@ class Catalog:
         rows.sort(key=lambda r: (-r[0], r[1], r[2]))
         return [(path, Item(n, title, url, (), "", section), shown) for _, path, n, title, url, section, shown in rows]
 
+    def _within(self, seconds: float, query: str, values: tuple[object, ...]) -> list[Any] | None:
+        """The rows of a query on the search's connection, or None if it took longer than that."""
+        deadline = time.monotonic() + seconds
+        over = False
+
+        def check() -> bool:
+            nonlocal over
+            over = time.monotonic() > deadline
+            return over
+
+        self._searcher.set_progress_handler(check, 2000)
+        try:
+            return self._searcher.execute(query, values).fetchall()
+        except sqlite3.OperationalError:
+            if over:
+                return None
+            raise
+        finally:
+            self._searcher.set_progress_handler(None, 0)
+
+    @staticmethod
+    def _index_complete(db: sqlite3.Connection) -> bool:
+        indexed = int(db.execute("SELECT value FROM info WHERE key = 'indexed'").fetchone()[0])
+        return indexed >= (db.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
+
     # --- writing -----------------------------------------------------------------------------------
+
+    def index(self, stop: threading.Event | None = None, few: bool = False) -> bool:
+        """Put the items not in the search index yet into it, `INDEX_CHUNK` a transaction (run
+        after the catalog is built, and after each change); whether all are in now. With `few`,
+        only if a few are missing (a change's, not a whole catalog's)."""
+        while stop is None or not stop.is_set():
+            with self._lock, _transaction(self._db) as db:
+                done = int(db.execute("SELECT value FROM info WHERE key = 'indexed'").fetchone()[0])
+                top = db.execute("SELECT max(id) FROM items").fetchone()[0] or 0
+                if done >= top or (few and top - done > INDEX_CHUNK // 10):
+                    return done >= top
+                upto = min(top, done + INDEX_CHUNK)
+                query = "INSERT INTO items_text (rowid, shown) SELECT id, shown FROM items WHERE id > ? AND id <= ?"
+                db.execute(query, (done, upto))
+                db.execute("UPDATE info SET value = ? WHERE key = 'indexed'", (str(upto),))
+        return False
 
     def put(self, digests: Iterable[Digest]) -> None:
         """Add or replace digests (parsed in full), in one transaction."""
         with self._lock, _transaction(self._db) as db:
             for digest in digests:
+                _unindex(db, digest.path)
                 db.execute("DELETE FROM digests WHERE path = ?", (digest.path,))
                 cursor = db.execute(
                     "INSERT INTO digests (path, label, title, date, sort_key, timed, categories, tags, problems,"
@@ -263,7 +328,25 @@ class Catalog:
 
     def remove(self, paths: Iterable[str]) -> None:
         with self._lock, _transaction(self._db) as db:
-            db.executemany("DELETE FROM digests WHERE path = ?", [(p,) for p in paths])
+            for path in paths:
+                _unindex(db, path)
+                db.execute("DELETE FROM digests WHERE path = ?", (path,))
+
+
+def _unindex(db: sqlite3.Connection, path: str) -> None:
+    """A digest's items out of the search index (those in it), before its rows go: an index of
+    FTS5 over a table of its own is told what to take out, with the text it took in."""
+    db.execute(
+        "INSERT INTO items_text (items_text, rowid, shown) SELECT 'delete', i.id, i.shown FROM items i"
+        " WHERE i.digest = (SELECT id FROM digests WHERE path = ?)"
+        " AND i.id <= (SELECT CAST(value AS INTEGER) FROM info WHERE key = 'indexed')",
+        (path,),
+    )
+
+
+def _like(word: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') for text that holds `word`."""
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _item_row(item: Item) -> tuple[object, ...]:

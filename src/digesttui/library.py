@@ -267,6 +267,12 @@ class Library:
                 found[digest.path] = tuple(i._replace(links=(), summary="") for i in self.full(digest).items)
         return found
 
+    def index(self, stop: threading.Event | None = None) -> None:
+        """Bring the catalog's search index up to date (after a load: ~20 s at 100,000 digests
+        built from nothing; until then a search scans)."""
+        with contextlib.suppress(sqlite3.Error):
+            self.catalog.index(stop)
+
     # --- reading the whole library ---
 
     def load(
@@ -422,6 +428,9 @@ class Library:
             gone = [p for p, d in changed.items() if d is None]
             if gone:
                 self._unstore(gone)
+            if changed:
+                with contextlib.suppress(sqlite3.Error):
+                    self.catalog.index(few=True)  # a change's items, if the index is built
             return self._snapshot()
 
     def due(self) -> list[str]:

@@ -208,3 +208,35 @@ def test_a_digest_the_catalog_lacks_is_read_from_its_file(tmp_path: Path) -> Non
     row = library.load().digests[0]
     library.catalog.remove([row.path])  # say another reader held the catalog when it was written
     assert library.full(row).items[1].summary == "Summary of **Two**."
+
+
+def test_the_search_index_finds_what_the_scan_finds_and_follows_changes(tmp_path: Path, monkeypatch) -> None:
+    docs = tmp_path / "docs"
+    stories = [("量子计算突破", "https://q.example"), ("OpenAI 发布 o5_mini", "https://o.example"), TWO]
+    for n in range(6):
+        write(docs, f"2025-01-{n + 1:02}.md", digest_text(f"D{n}", f"2025-01-{n + 1:02}", *stories[n % 3 :]))
+    library = Library([str(docs)], str(tmp_path / "cache"))
+    library.load()
+    catalog = library.catalog
+    queries = [["量子计算"], ["openai"], ["o5_mini"], ["summary", "two"], ["量子"], ["不在"], ["**量子"], ["100%"]]
+
+    def found(words: list[str]) -> list[tuple[str, int]]:
+        return [(path, item.n) for path, item, _ in catalog.search(words, False, 100)]
+
+    scanned = {tuple(q): found(q) for q in queries}  # the index is not built yet: a scan
+    assert scanned[("量子计算",)] and scanned[("o5_mini",)] and not scanned[("不在",)]
+    assert library.catalog.index()
+    monkeypatch.setattr("digesttui.catalog.SCAN_FIRST", 0.0)  # straight to the index
+    assert {tuple(q): found(q) for q in queries} == scanned
+    # a changed file's old text leaves the index, its new text comes in with the change
+    changed = docs / "2025-01-01.md"
+    changed.write_text(digest_text("D0", "2025-01-01", ("Neutrino 观测", "https://n.example")))
+    bump_mtime(changed)
+    library.apply([str(changed)])
+    (docs / "2025-01-04.md").unlink()
+    library.apply([str(docs / "2025-01-04.md")])
+    assert [path for path, _ in found(["neutrino"])] == [str(changed)]
+    assert len(found(["量子计算"])) == len(scanned[("量子计算",)]) - 2  # D0's and D3's gone
+    with contextlib.closing(sqlite3.connect(catalog.path)) as db:
+        db.execute("INSERT INTO items_text (items_text, rank) VALUES ('integrity-check', 1)")  # raises if not
+    library.close()

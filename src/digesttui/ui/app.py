@@ -217,6 +217,7 @@ class DigestApp(App[None]):
             self.notify(f"Loading the digests failed: {type(exc).__name__}: {exc}", severity="error", timeout=30)
         if self.watching and not self._stop.is_set():
             self.call_from_thread(self._start_watching)
+        self.library.index(self._stop)  # the search's, built once the rest is done
 
     def _start_watching(self) -> None:
         """One watcher at a time: the one running (if any) is told to stop first."""
