@@ -279,17 +279,23 @@ class Catalog:
         """Put the items not in the search index yet into it, `INDEX_CHUNK` a transaction (run
         after the catalog is built, and after each change); whether all are in now. With `few`,
         only if a few are missing (a change's, not a whole catalog's)."""
+        wrote = 0
         while stop is None or not stop.is_set():
             with self._lock, _transaction(self._db) as db:
                 done = int(db.execute("SELECT value FROM info WHERE key = 'indexed'").fetchone()[0])
                 top = db.execute("SELECT max(id) FROM items").fetchone()[0] or 0
                 if done >= top or (few and top - done > INDEX_CHUNK // 10):
-                    return done >= top
+                    break
                 upto = min(top, done + INDEX_CHUNK)
                 query = "INSERT INTO items_text (rowid, shown) SELECT id, shown FROM items WHERE id > ? AND id <= ?"
                 db.execute(query, (done, upto))
                 db.execute("UPDATE info SET value = ? WHERE key = 'indexed'", (str(upto),))
-        return False
+                wrote += 1
+        if wrote > 10:  # the write-ahead log, grown by the whole index (~100 MB at 10,000 digests), folded in
+            with self._lock, contextlib.suppress(sqlite3.OperationalError):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with self._lock:
+            return self._index_complete(self._db)
 
     def put(self, digests: Iterable[Digest]) -> None:
         """Add or replace digests (parsed in full), in one transaction."""

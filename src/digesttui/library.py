@@ -63,13 +63,15 @@ def scan(root: str, unreadable: list[tuple[str, str]] | None = None) -> Iterator
         if (folder_st.st_dev, folder_st.st_ino) in seen:
             continue
         seen.add((folder_st.st_dev, folder_st.st_ino))
-        try:
-            listing = os.scandir(folder)
-        except OSError as exc:
-            if unreadable is not None:
-                unreadable.append((folder, f"folder cannot be read: {exc.strerror or exc}"))
-            continue
-        with listing:  # one entry at a time: a folder of 100,000 files was 40 MiB as a list
+        yield from _listed(folder, stack, unreadable)
+
+
+def _listed(
+    folder: str, stack: list[tuple[str, os.stat_result]], unreadable: list[tuple[str, str]] | None
+) -> Iterator[tuple[str, os.stat_result]]:
+    """A folder's digest files; its subfolders go on `stack`."""
+    try:
+        with os.scandir(folder) as listing:  # an entry at a time: a folder of 100,000 files was 40 MiB as a list
             for entry in listing:
                 if entry.name.startswith("."):
                     continue
@@ -81,6 +83,9 @@ def scan(root: str, unreadable: list[tuple[str, str]] | None = None) -> Iterator
                     stack.append((entry.path, entry_st))
                 elif stat.S_ISREG(entry_st.st_mode) and is_digest_name(entry.name):
                     yield entry.path, entry_st
+    except OSError as exc:  # not listed, or failed while being read: what was read stays
+        if unreadable is not None:
+            unreadable.append((folder, f"folder cannot be read: {exc.strerror or exc}"))
 
 
 def _parse_all(paths: list[str], limit: int) -> Iterator[Digest]:

@@ -175,3 +175,27 @@ def test_status_says_where_how_many_and_what_is_filtered(tmp_path: Path) -> None
     r.take(snapshot(seq=2))
     r.toggle_filter("unread")
     assert r.status(samples=False).endswith("— showing 3 (unread only)")
+
+
+def test_light_digests_get_their_items_when_read_and_keep_the_place_asked_for(tmp_path: Path) -> None:
+    from digesttui.catalog import light
+
+    full = snapshot()
+    heads = {d.path: tuple(i._replace(links=(), summary="") for i in d.items) for d in full.digests}
+    r = Reader(State(tmp_path / "state.json").load())
+    r.take(
+        Snapshot(tuple(map(light, full.digests)), ("/d",), heads={full.digests[0].path: heads[full.digests[0].path]})
+    )
+    assert place(r) == ("Third", "Delta")  # the first screen's item list came with the snapshot
+    assert r.unread_total == 5 and [r.digest_facts(d)[0] for d in r.digests] == [1, 2, 2]  # from the keys alone
+    r.move_digest(2)
+    assert r.waiting and r.item is None and r.empty_items() == "Reading this digest…"
+    wanted = r.wanted_heads()
+    assert [d.title for d in wanted] == ["First", "Second"] and r.wanted_heads() == []  # asked once
+    assert r.heads_arrived([(d, heads[d.path]) for d in wanted])
+    assert place(r) == ("First", "Gamma") and not r.waiting
+    r.mark([r.digest.item_id(r.item)])  # Gamma read: `n` goes to Alpha, the next unread of the same digest
+    assert r.next_unread(1) == "" and place(r) == ("First", "Alpha")
+    assert r.mark_digest_read() == "Marked First read."
+    assert r.unread_total == 2 and [r.digest_facts(d)[0] for d in r.digests] == [1, 1, 0]  # Alpha read in Second too
+    assert r.next_unread(1) == "Wrapped to the newest." and place(r) == ("Third", "Delta")
