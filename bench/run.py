@@ -205,7 +205,9 @@ def until_indexed(home: str, start: float) -> float:
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         while True:
             indexed = int(db.execute("SELECT value FROM info WHERE key = 'indexed'").fetchone()[0])
-            if indexed >= (db.execute("SELECT max(id) FROM items").fetchone()[0] or 0):
+            wal = Path(f"{path}-wal")
+            complete = indexed >= (db.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
+            if complete and (not wal.exists() or wal.stat().st_size < 1 << 20):  # and its log folded in
                 return time.perf_counter() - start
             time.sleep(0.05)
 

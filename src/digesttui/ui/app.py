@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
+from importlib import import_module
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
@@ -29,7 +30,7 @@ from digesttui.reader import Reader
 from digesttui.resources import resource
 from digesttui.state import State, state_path
 from digesttui.text import safe, shorten
-from digesttui.ui import linkactions, whole, wrapping
+from digesttui.ui import linkactions, wrapping
 from digesttui.ui.detail import DetailPane
 from digesttui.ui.keys import APP_BINDINGS, all_bindings, keymap_problems
 from digesttui.ui.lists import DigestList, ItemList
@@ -151,6 +152,9 @@ class DigestApp(App[None]):
     async def _after_first_frame(self) -> None:
         """Paint first, then the rest: the library and the key hints."""
         self.on_painted()
+        # The detail's Markdown (markdown-it, Textual's Markdown widget: ~35 ms) imported while
+        # the first snapshot comes: before the first frame, it delayed that frame.
+        threading.Thread(target=import_module, args=("digesttui.ui.markdown",), daemon=True).start()
         self.load_library()
         from textual.widgets import Footer
 
@@ -372,10 +376,14 @@ class DigestApp(App[None]):
 
     def action_view_digest(self) -> None:
         if self.reader.digest is not None:
+            from digesttui.ui import whole
+
             whole.show(self, self.reader.digest, self.reader.when_text(self.reader.digest), self.config.file_limit)
 
     def action_pager(self) -> None:
         if self.reader.digest is not None:
+            from digesttui.ui import whole
+
             whole.page(self, self.reader.digest.path)
 
     def action_help(self) -> None:
