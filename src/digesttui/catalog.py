@@ -305,6 +305,7 @@ class Catalog:
                 db.execute(query, (done, upto))
                 db.execute("UPDATE info SET value = ? WHERE key = 'indexed'", (str(upto),))
                 wrote += 1
+            time.sleep(0.005)  # a writer waiting (a new digest) gets the lock: it is not fair
         if wrote > 10:  # the write-ahead log, grown by the whole index (~100 MB at 10,000 digests), folded in
             with self._lock, contextlib.suppress(sqlite3.OperationalError):
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -146,6 +146,12 @@ class State:
                 self._read_keys = (self._read_ids[0], set(map(key_of, ids)))
             return self._read_keys[1]
 
+    def read_keys_copy(self) -> tuple[int, frozenset[int]]:
+        """`read_changes` and `read_keys` as of it, copied (for another thread to count with)."""
+        keys = self.read_keys()
+        with self._lock:
+            return self.read_changes, frozenset(keys)
+
     def starred_keys(self) -> set[int]:
         """`key_of` every starred id."""
         with self._lock:

@@ -117,9 +117,9 @@ async def test_burst_of_200_files_is_one_update(tmp_path: Path) -> None:
         seen: list[int] = []
         take = app.reader.take
 
-        def counting(snapshot):  # type: ignore[no-untyped-def]
-            seen.append(len(snapshot.digests))
-            return take(snapshot)
+        def counting(view):  # type: ignore[no-untyped-def]
+            seen.append(len(view.snapshot.digests))
+            return take(view)
 
         app.reader.take = counting  # type: ignore[method-assign]
         staging = tmp_path.parent / (tmp_path.name + "-staging")
@@ -231,9 +231,9 @@ async def test_after_five_reloads_one_watcher_sees_a_new_file(tmp_path: Path) ->
         updates: list[int] = []
         take = app.reader.take
 
-        def counted(snapshot):  # type: ignore[no-untyped-def]
-            updates.append(snapshot.seq)
-            return take(snapshot)
+        def counted(view):  # type: ignore[no-untyped-def]
+            updates.append(view.snapshot.seq)
+            return take(view)
 
         app.reader.take = counted  # type: ignore[method-assign]
         write(tmp_path, "2025-01-02.md", digest_text("Two", "2025-01-02", A))

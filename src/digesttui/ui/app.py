@@ -26,7 +26,7 @@ from textual.widgets import Static
 
 from digesttui.config import Config
 from digesttui.library import Library, Snapshot
-from digesttui.reader import Reader
+from digesttui.reader import Reader, View
 from digesttui.resources import resource
 from digesttui.state import State, state_path
 from digesttui.text import safe, shorten
@@ -68,11 +68,12 @@ class DigestApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     class LibraryChanged(Message):
-        """The library has a new snapshot (from loading, watching or a reload)."""
+        """The library has a new snapshot (from loading, watching or a reload), with the reader's
+        view of it (made in the worker)."""
 
-        def __init__(self, snapshot: Snapshot) -> None:
+        def __init__(self, view: View) -> None:
             super().__init__()
-            self.snapshot = snapshot
+            self.view = view
 
     class StateLoaded(Message):
         """The read marks and settings are read (before the first snapshot comes)."""
@@ -203,7 +204,8 @@ class DigestApp(App[None]):
     # --- the library and the state, in workers ---
 
     def _publish(self, snapshot: Snapshot) -> None:
-        self.post_message(self.LibraryChanged(snapshot))
+        """(In a worker.)"""
+        self.post_message(self.LibraryChanged(self.reader.view(snapshot)))
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def load_library(self, reloading: bool = False) -> None:
@@ -271,7 +273,7 @@ class DigestApp(App[None]):
         self.load_library(reloading=True)
 
     def on_digest_app_library_changed(self, message: LibraryChanged) -> None:
-        arrival = self.reader.take(message.snapshot)
+        arrival = self.reader.take(message.view)
         if arrival is None:
             return
         if arrival.added:
