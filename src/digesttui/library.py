@@ -429,13 +429,15 @@ class Library:
             changed: dict[str, Digest | None] = {}
             for path in {os.path.abspath(p) for p in paths}:
                 self._refresh(path, settle, changed)
+            indexed = False
+            with contextlib.suppress(sqlite3.Error):
+                indexed = bool(changed) and self.catalog.indexed()
             self._store([d for d in changed.values() if d is not None])
             gone = [p for p, d in changed.items() if d is None]
             if gone:
                 self._unstore(gone)
-            if changed:
-                with contextlib.suppress(sqlite3.Error):
-                    self.catalog.index(few=True)  # a change's items, if the index is built
+            if indexed:  # the change's items (else the index's build, under way, takes them too)
+                self.index()
             return self._snapshot()
 
     def due(self) -> list[str]:

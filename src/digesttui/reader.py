@@ -42,7 +42,10 @@ class View:
     """The digests newest first by the times shown."""
     shared: frozenset[str]
     """Titles `SHARED_TITLE` digests or more have."""
-    paths: frozenset[str]
+    base: Snapshot | None
+    """The snapshot the reader held when this view was made."""
+    added: frozenset[str]
+    """The digests this snapshot has and `base` had not."""
     keys: bytes
     """Every item's key, digest after digest (`Digest.keys` joined): found by `bytes.find`."""
     starts: array[int]
@@ -141,13 +144,15 @@ class Reader:
         keys = b"".join(d.keys for d in digests)
         starts = array("q", accumulate((len(d.keys) // 8 for d in digests), initial=0))
         counted, read = self.state.read_keys_copy()
+        base = self.snapshot  # (read in another thread: a view of a newer one is taken at once)
         return View(
             snapshot,
             zone,
             zone_name,
             in_order(digests, zone),
             frozenset(title for title, n in titles.items() if n >= SHARED_TITLE),
-            frozenset(d.path for d in digests),
+            base,
+            _added(digests, base),
             keys,
             starts,
             _unread(digests, keys, starts, read),
@@ -174,7 +179,7 @@ class Reader:
         self._shared = view.shared
         added: frozenset[str] = frozenset()
         if self.loaded and previous is not None:
-            added = view.paths - previous.paths
+            added = view.added if view.base is previous.snapshot else _added(snapshot.digests, previous.snapshot)
             self._new |= added
         first_complete = snapshot.complete and not self.loaded
         self.loaded = self.loaded or snapshot.complete
@@ -595,6 +600,13 @@ class Reader:
         elif not snap.digests and snap.complete:
             text += " — no digests here yet (*.md, *.markdown)"
         return text
+
+
+def _added(digests: Sequence[Digest], base: Snapshot | None) -> frozenset[str]:
+    """The paths of `digests` that `base` has not (none without a base)."""
+    if base is None:
+        return frozenset()
+    return frozenset({d.path for d in digests}.difference(d.path for d in base.digests))
 
 
 def _unread(
