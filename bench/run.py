@@ -316,6 +316,9 @@ async def in_app(folder: Path, runs: int) -> dict[str, float]:
         async with app.run_test(size=(150, 40)) as pilot:
             figures["load_stall"].append(await _cold_load(pilot))
             await pilot.pause(1.0)
+            while not app.library.catalog.indexed():  # as it is after the first start: indexed
+                await pilot.pause(0.2)
+            await pilot.pause(1.0)
             for n in range(runs):
                 path = folder / "new" / f"2030-01-0{n + 1}-00.md"
                 path.parent.mkdir(exist_ok=True)

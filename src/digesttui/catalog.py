@@ -69,9 +69,11 @@ _TABLES = (
     "(shown, content = 'items_spaced', content_rowid = 'id', tokenize = 'trigram', detail = 'none')",
     "INSERT INTO info (key, value) VALUES ('indexed', '0')",
 )
-SCAN_FIRST = 0.015
+SCAN_FIRST = 0.005
 """Seconds a search scans newest first (a common word is found at once) before it asks the
-index instead (a rare word: the index gives its few items)."""
+index instead."""
+FEW = 5000
+"""Up to how many items the index gives are read and sorted (more: looked up newest first)."""
 INDEX_CHUNK = 1000
 """Items indexed a transaction: what a writer (a new digest) may wait for."""
 
@@ -209,10 +211,12 @@ class Catalog:
         """Items that hold every word (lowered), newest digest first, at most `limit`: (path,
         the item's head, what it shows). With `links`, the links' targets are searched too.
 
-        Two ways, the first that answers: digest by digest from the newest until `limit` hits
-        (a common word is found at once), for `SCAN_FIRST` seconds; then the trigram index (a
-        rare word: its few items, in milliseconds), for a word of any length: the index is of
-        the text spaced out, where `模型` is `␟模␟型␟`, five characters."""
+        First digest by digest from the newest until `limit` hits, for `SCAN_FIRST` seconds (a
+        common word is found at once); then the trigram index: the items it says may hold every
+        word, sorted when they are few (a rare word), else looked up as the digests are gone
+        through newest first (only their text is read). The index is of the text spaced out, where
+        `模型` is `␟模␟型␟`: a word of any length is in it. At 100,000 digests, every kind of
+        query in 3-40 ms."""
         where, values = [], []  # type: list[str], list[object]
         for word in words:
             targets = " OR i.targets LIKE ? ESCAPE '\\'" if links else ""
@@ -226,21 +230,28 @@ class Catalog:
             + " AND ".join(where)
             + " ORDER BY d.sort_key DESC, d.path LIMIT ?"
         )
-        indexed = (
+        # few items that the index says may hold the words: those, sorted; many: the newest
+        # first, each looked up among them (the text read only of those)
+        few = (
             "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown FROM items_text t"
             " JOIN items i ON i.id = t.rowid JOIN digests d ON d.id = i.digest"
             f" WHERE items_text MATCH ? AND {' AND '.join(where)} ORDER BY d.sort_key DESC, d.path LIMIT ?"
         )
+        many = scan.replace(" WHERE ", " WHERE i.id IN (SELECT rowid FROM items_text WHERE items_text MATCH ?) AND ", 1)
         if self._searcher is not self._db:
             self._searcher.interrupt()  # a search still running is for an older query: it stops
         with self._search_lock:
+            db = self._searcher
             try:
-                if words and not links and self._index_complete(self._searcher):
+                if words and not links and self._index_complete(db):
                     rows = self._within(SCAN_FIRST, scan, (*values, limit))
                     if rows is None:
-                        rows = self._searcher.execute(indexed, (_match(words), *values, limit)).fetchall()
+                        match = _match(words)
+                        count = db.execute("SELECT count(*) FROM items_text WHERE items_text MATCH ?", (match,))
+                        query = few if count.fetchone()[0] <= FEW else many
+                        rows = db.execute(query, (match, *values, limit)).fetchall()
                 else:
-                    rows = self._searcher.execute(scan, (*values, limit)).fetchall()
+                    rows = db.execute(scan, (*values, limit)).fetchall()
             except sqlite3.OperationalError as exc:
                 if "interrupted" not in str(exc):
                     raise
@@ -446,9 +457,9 @@ def _spaced(text: str) -> str:
 
 def _match(words: Sequence[str]) -> str:
     """What the index is asked for: the items that hold each pair of characters of every word
-    (`模型发`: `模␟型` and `型␟发`), or a word's one character, found together by FTS5 (each
-    word looked up apart, `gpt 5` took 144 ms at 100,000 digests). (Asked by LIKE, the index
-    would also look up each character alone: for `模型发`, 38 -> 78 ms at 10,000 digests.)"""
+    (`模型发`: `模␟型` and `型␟发`), or a word's one character, all in one FTS5 query. (Asked by
+    LIKE, the index would also look up each character alone: for `模型发`, 38 -> 78 ms at 10,000
+    digests.)"""
     pairs = [p for w in words for p in ([a + SPACER + b for a, b in pairwise(w)] or [SPACER + w + SPACER])]
     return " AND ".join('"' + pair.replace('"', '""') + '"' for pair in dict.fromkeys(pairs))
 

@@ -233,7 +233,9 @@ def test_the_search_index_finds_what_the_scan_finds_and_follows_changes(tmp_path
     assert scanned[("量子计算",)] and scanned[("o5_mini",)] and not scanned[("不在",)]
     assert library.catalog.index()
     monkeypatch.setattr("digesttui.catalog.SCAN_FIRST", 0.0)  # straight to the index
-    assert {tuple(q): found(q) for q in queries} == scanned
+    assert {tuple(q): found(q) for q in queries} == scanned  # few items from it: sorted
+    monkeypatch.setattr("digesttui.catalog.FEW", 0)
+    assert {tuple(q): found(q) for q in queries} == scanned  # many: looked up newest first
     # a changed file's old text leaves the index, its new text comes in with the change
     changed = docs / "2025-01-01.md"
     changed.write_text(digest_text("D0", "2025-01-01", ("Neutrino 观测", "https://n.example")))
@@ -241,6 +243,7 @@ def test_the_search_index_finds_what_the_scan_finds_and_follows_changes(tmp_path
     library.apply([str(changed)])
     (docs / "2025-01-04.md").unlink()
     library.apply([str(docs / "2025-01-04.md")])
+    assert catalog.indexed()  # the change's items went in with it
     assert [path for path, _ in found(["neutrino"])] == [str(changed)]
     assert len(found(["量子计算"])) == len(scanned[("量子计算",)]) - 2  # D0's and D3's gone
     assert catalog.whole()
