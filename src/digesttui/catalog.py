@@ -74,6 +74,8 @@ SCAN_FIRST = 0.005
 index instead."""
 FEW = 5000
 """Up to how many items the index gives are read and sorted (more: looked up newest first)."""
+COMMON = 8
+"""A word in more than one item in this many is scanned for (its hits are near the newest)."""
 INDEX_CHUNK = 1000
 """Items indexed a transaction: what a writer (a new digest) may wait for."""
 
@@ -248,8 +250,11 @@ class Catalog:
                     if rows is None:
                         match = _match(words)
                         count = db.execute("SELECT count(*) FROM items_text WHERE items_text MATCH ?", (match,))
-                        query = few if count.fetchone()[0] <= FEW else many
-                        rows = db.execute(query, (match, *values, limit)).fetchall()
+                        found, items = count.fetchone()[0], db.execute("SELECT max(id) FROM items").fetchone()[0]
+                        if found > items // COMMON:  # the scan was slow to start (a cold cache): it is the way
+                            rows = db.execute(scan, (*values, limit)).fetchall()
+                        else:
+                            rows = db.execute(few if found <= FEW else many, (match, *values, limit)).fetchall()
                 else:
                     rows = db.execute(scan, (*values, limit)).fetchall()
             except sqlite3.OperationalError as exc:
@@ -269,7 +274,7 @@ class Catalog:
             over = time.monotonic() > deadline
             return over
 
-        self._searcher.set_progress_handler(check, 2000)
+        self._searcher.set_progress_handler(check, 50_000)  # rarely: each call waits for the GIL
         try:
             return self._searcher.execute(query, values).fetchall()
         except sqlite3.OperationalError:
