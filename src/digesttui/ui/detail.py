@@ -107,7 +107,11 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self._wanted = (digest, item, self.highlight) if digest is not None else None
         if not self._busy:
             self._busy = True
-            self.call_after_refresh(self.run_worker, self._render_wanted(), group="detail")
+            self.call_after_refresh(self._start_rendering)
+
+    def _start_rendering(self) -> None:
+        """(The coroutine made only now: one made earlier is never awaited if the app closes first.)"""
+        self.run_worker(self._render_wanted(), group="detail")
 
     @property
     def settled(self) -> bool:
