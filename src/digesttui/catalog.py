@@ -63,7 +63,8 @@ _TABLES = (
     "CREATE INDEX items_of ON items (digest, n)",
     # the search index: every three characters of what each item shows, spaced out (`_spaced`:
     # a word of one or two characters is three or five then); no copy of the text, no positions:
-    # a word is found by LIKE, the index giving the items that may hold it
+    # asked for a word's pairs of characters (`_match`), it gives the items that may hold it, and
+    # LIKE looks at their text
     "CREATE VIEW items_spaced AS SELECT id, spaced(shown) AS shown FROM items",
     "CREATE VIRTUAL TABLE items_text USING fts5"
     "(shown, content = 'items_spaced', content_rowid = 'id', tokenize = 'trigram', detail = 'none')",
@@ -233,7 +234,7 @@ class Catalog:
             + " ORDER BY d.sort_key DESC, d.path LIMIT ?"
         )
         # few items that the index says may hold the words: those, sorted; many: the newest
-        # first, each looked up among them (the text read only of those)
+        # first, each looked up among them (only their text is read)
         few = (
             "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown FROM items_text t"
             " JOIN items i ON i.id = t.rowid JOIN digests d ON d.id = i.digest"
@@ -250,7 +251,8 @@ class Catalog:
                     if rows is None:
                         match = _match(words)
                         count = db.execute("SELECT count(*) FROM items_text WHERE items_text MATCH ?", (match,))
-                        found, items = count.fetchone()[0], db.execute("SELECT max(id) FROM items").fetchone()[0]
+                        found = count.fetchone()[0]
+                        items = db.execute("SELECT max(id) FROM items").fetchone()[0] or 0
                         if found > items // COMMON:  # the scan was slow to start (a cold cache): it is the way
                             rows = db.execute(scan, (*values, limit)).fetchall()
                         else:
