@@ -446,7 +446,7 @@ _ZONES: dict[object, tzinfo] = {}
 
 def _zoned(date: datetime | None) -> datetime | None:
     """`date` with a time zone object shared by every date of its offset (each date read has
-    one of its own: 6 MiB at 100,000 digests)."""
+    one of its own)."""
     if date is None or date.tzinfo is None:
         return date
     zone = _ZONES.setdefault(date.utcoffset(), date.tzinfo)

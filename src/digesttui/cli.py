@@ -232,7 +232,7 @@ def _large_blocks_given_back() -> None:
     """glibc maps blocks of 128 KiB and more apart, and gives them back when freed, but raises
     that threshold to the largest such block freed (up to 32 MiB). The snapshots' tuples and
     dicts (4-6 MiB each at 100,000 digests) then come from the heap, and each one replaced left
-    its room behind: +17 MiB after a second snapshot at 100,000 digests, measured; none with the
+    its room behind: +12 MiB after a second snapshot at 100,000 digests, measured; +1 MiB with the
     threshold held at 256 KiB. (Elsewhere than glibc: nothing to do.)"""
     import ctypes
 

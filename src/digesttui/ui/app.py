@@ -153,8 +153,8 @@ class DigestApp(App[None]):
     async def _after_first_frame(self) -> None:
         """Paint first, then the rest: the library and the key hints."""
         self.on_painted()
-        # The detail's Markdown (markdown-it, Textual's Markdown widget: ~35 ms) imported while
-        # the first snapshot comes: before the first frame, it delayed that frame.
+        # The detail's Markdown (markdown-it, Textual's Markdown widget: ~35 ms to import),
+        # imported while the first snapshot comes: imported before the first frame, it delayed it.
         threading.Thread(target=import_module, args=("digesttui.ui.markdown",), daemon=True).start()
         self.load_library()
         from textual.widgets import Footer
