@@ -207,7 +207,7 @@ class Catalog:
                     f" WHERE d.path IN ({','.join('?' * len(chunk))}) ORDER BY d.path, i.n"
                 )
                 for path, n, title, url, section in self._reader.execute(query, chunk):
-                    found.setdefault(path, []).append(Item(n, title, url, (), "", sys.intern(section)))
+                    found.setdefault(path, []).append(_head(n, title, url, section))
         return {path: tuple(items) for path, items in found.items()}
 
     def search(self, words: Sequence[str], links: bool, limit: int) -> list[tuple[str, Item, str]]:
@@ -246,13 +246,13 @@ class Catalog:
         with self._search_lock:
             db = self._searcher
             try:
-                if words and not links and self._index_complete(db):
+                indexed, items = _index_state(db)
+                if words and not links and indexed >= items:
                     rows = self._within(SCAN_FIRST, scan, (*values, limit))
                     if rows is None:
                         match = _match(words)
                         count = db.execute("SELECT count(*) FROM items_text WHERE items_text MATCH ?", (match,))
                         found = count.fetchone()[0]
-                        items = db.execute("SELECT max(id) FROM items").fetchone()[0] or 0
                         if found > items // COMMON:  # the scan was slow to start (a cold cache): it is the way
                             rows = db.execute(scan, (*values, limit)).fetchall()
                         else:
@@ -264,7 +264,7 @@ class Catalog:
                     raise
                 return []  # a newer query stopped this one
         rows.sort(key=lambda r: (-r[0], r[1], r[2]))
-        return [(path, Item(n, title, url, (), "", section), shown) for _, path, n, title, url, section, shown in rows]
+        return [(path, _head(n, title, url, section), shown) for _, path, n, title, url, section, shown in rows]
 
     def _within(self, seconds: float, query: str, values: tuple[object, ...]) -> list[Any] | None:
         """The rows of a query on the search's connection, or None if it took longer than that."""
@@ -290,7 +290,8 @@ class Catalog:
         """Whether the file and the search index are whole (SQLite's and FTS5's own checks; the
         index against the items too once it holds them all)."""
         with self._lock:
-            against = int(self._index_complete(self._db))
+            done, top = _index_state(self._db)
+            against = int(done >= top)
             try:
                 self._db.execute("INSERT INTO items_text (items_text, rank) VALUES ('integrity-check', ?)", (against,))
             except sqlite3.DatabaseError:
@@ -300,12 +301,8 @@ class Catalog:
     def indexed(self) -> bool:
         """Whether the search index holds every item."""
         with self._read_lock:
-            return self._index_complete(self._reader)
-
-    @staticmethod
-    def _index_complete(db: sqlite3.Connection) -> bool:
-        indexed = int(db.execute("SELECT value FROM info WHERE key = 'indexed'").fetchone()[0])
-        return indexed >= (db.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
+            done, top = _index_state(self._reader)
+        return done >= top
 
     # --- writing -----------------------------------------------------------------------------------
 
@@ -315,8 +312,7 @@ class Catalog:
         wrote = 0
         while stop is None or not stop.is_set():
             with self._lock, _transaction(self._db) as db:
-                done = int(db.execute("SELECT value FROM info WHERE key = 'indexed'").fetchone()[0])
-                top = db.execute("SELECT max(id) FROM items").fetchone()[0] or 0
+                done, top = _index_state(db)
                 if done >= top:
                     break
                 upto = min(top, done + INDEX_CHUNK)
@@ -331,7 +327,8 @@ class Catalog:
             with self._lock, contextlib.suppress(sqlite3.OperationalError):
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         with self._lock:
-            return self._index_complete(self._db)
+            done, top = _index_state(self._db)
+        return done >= top
 
     def put(self, digests: Iterable[Digest]) -> None:
         """Add or replace digests (parsed in full), in one transaction."""
@@ -373,6 +370,17 @@ class Catalog:
             for path in paths:
                 _unindex(db, path)
                 db.execute("DELETE FROM digests WHERE path = ?", (path,))
+
+
+def _index_state(db: sqlite3.Connection) -> tuple[int, int]:
+    """The highest item id in the search index (every one below it is too), and the highest."""
+    done = int(db.execute("SELECT value FROM info WHERE key = 'indexed'").fetchone()[0])
+    return done, db.execute("SELECT max(id) FROM items").fetchone()[0] or 0
+
+
+def _head(n: int, title: str, url: str | None, section: str) -> Item:
+    """An item as the item list shows it: no summary, no links."""
+    return Item(n, title, url, (), "", sys.intern(section))
 
 
 def _unindex(db: sqlite3.Connection, path: str) -> None:

@@ -13,7 +13,7 @@ import threading
 from array import array
 from bisect import bisect_right
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from itertools import accumulate, pairwise
@@ -84,11 +84,6 @@ class Reader:
         self.state = state
         self.timezone = timezone
         """The config's `timezone` ("local", an IANA name), or None: the digests' own."""
-        self.zone: tzinfo | None = None
-        self.zone_name = ""
-        """The zone times are shown in, named when it is not the machine's own."""
-        self._ordered: tuple[Digest, ...] = ()
-        self._shared: frozenset[str] = frozenset()
         self.snapshot: Snapshot | None = None
         self.loaded = False
         """Whether a complete snapshot has come (the library's first full load is done)."""
@@ -100,10 +95,7 @@ class Reader:
         self.item: Item | None = None
         self.digest_index = 0
         self.item_index = 0
-        self._heads: OrderedDict[tuple[str, int, int], tuple[Item, ...]] = OrderedDict()
-        """Item lists read from the catalog, by digest (path, mtime, size), least recent first."""
-        self._asked: set[tuple[str, int, int]] = set()
-        """Item lists asked for and not come yet."""
+        self._lists = ItemLists()
         self._want: tuple[int | None, Item | None, int | None, Item | None] | None = None
         """Which item to select once the selected digest's item list is in hand (see `settle`)."""
         self.only_unread = False
@@ -113,11 +105,8 @@ class Reader:
         """A search's words, highlighted until another digest is selected."""
         self.unread_total = 0
         self._unread: dict[str, int] = {}
-        self._view: View | None = None
-        self._keys = b""
-        """`View.keys` of the snapshot held."""
-        self._starts = array("q", [0])
-        """`View.starts` of the snapshot held."""
+        self._view = View(Snapshot((), ()), None, "", (), frozenset(), None, frozenset(), b"", array("q", [0]), {}, -1)
+        """What is derived from the snapshot held (`view`)."""
         self._counted = -1
         """The state's `read_changes` the unread counts are of."""
         self._new: set[str] = set()
@@ -163,20 +152,16 @@ class Reader:
         """A new snapshot of the library (with its `view`, made in a worker, or without: made
         here); None when it is older than the one held (a slower worker's news)."""
         view = news if isinstance(news, View) else self.view(news)
-        previous, snapshot = self._view, view.snapshot
+        previous, snapshot = self._view if self.snapshot else None, view.snapshot
         if previous is not None and snapshot.seq < previous.snapshot.seq:
             return None
         self._view = view
         self.snapshot = snapshot
         self._index = None
-        self._keys, self._starts = view.keys, view.starts
         self._unread, self._counted = view.unread, view.counted
         self.unread_total = sum(view.unread.values())
         if snapshot.heads:
             self.heads_arrived([(d, snapshot.heads[d.path]) for d in snapshot.digests if d.path in snapshot.heads])
-        self.zone, self.zone_name = view.zone, view.zone_name
-        self._ordered = view.ordered
-        self._shared = view.shared
         added: frozenset[str] = frozenset()
         if self.loaded and previous is not None:
             added = view.added if view.base is previous.snapshot else _added(snapshot.digests, previous.snapshot)
@@ -198,7 +183,7 @@ class Reader:
         if version == self._counted:
             return
         digests = self.snapshot.digests if self.snapshot else ()
-        self._unread = _unread(digests, self._keys, self._starts, self.state.read_keys())
+        self._unread = _unread(digests, self._view.keys, self._view.starts, self.state.read_keys())
         self.unread_total = sum(self._unread.values())
         self._counted = version
 
@@ -209,22 +194,22 @@ class Reader:
         digests = self.snapshot.digests if self.snapshot else ()
         for item_id in item_ids:
             needle = key_of(item_id).to_bytes(8, sys.byteorder, signed=True)  # as `array` packs it
-            at = self._keys.find(needle)
+            at = self._view.keys.find(needle)
             while at != -1:
                 if at % 8 == 0:
                     self.unread_total += step
-                    path = digests[bisect_right(self._starts, at // 8) - 1].path
+                    path = digests[bisect_right(self._view.starts, at // 8) - 1].path
                     count = self._unread.get(path, 0) + step
                     if count:
                         self._unread[path] = count
                     else:
                         self._unread.pop(path, None)
-                at = self._keys.find(needle, at + 1)
+                at = self._view.keys.find(needle, at + 1)
 
     def refilter(self) -> None:
         """Apply the filters to the snapshot, keeping the reader's place."""
         self.count_unread()
-        digests = self._ordered
+        digests = self._view.ordered
         if self.category:
             digests = tuple(d for d in digests if self.category in d.categories or self.category in d.tags)
         if self.only_unread:
@@ -325,19 +310,23 @@ class Reader:
         self.select_item(cursor)
 
     @property
+    def zone(self) -> tzinfo | None:
+        """The zone times are shown in (None: the machine's own)."""
+        return self._view.zone
+
+    @property
+    def zone_name(self) -> str:
+        """Its name, when it is not the machine's own."""
+        return self._view.zone_name
+
+    @property
     def waiting(self) -> bool:
         """Whether the selected digest's item list is still to be read."""
         return self._want is not None
 
     def heads_of(self, digest: Digest) -> tuple[Item, ...] | None:
         """A digest's items as the item list shows them; None until read (a light digest's)."""
-        if digest.items or not digest.count or digest.pending:
-            return digest.items
-        key = _key(digest)
-        heads = self._heads.get(key)
-        if heads is not None:
-            self._heads.move_to_end(key)
-        return heads
+        return self._lists.get(digest)
 
     def wanted_heads(self) -> list[Digest]:
         """The digests whose item lists to read now: the selected one, then its neighbours, then
@@ -346,19 +335,12 @@ class Reader:
             return []
         at, digests = self.digest_index, self.digests
         after, before = digests[at + 1 : at + 1 + HEADS_AROUND], digests[max(0, at - HEADS_AROUND) : at]
-        near = dict.fromkeys((self.digest, *after, *before, *digests[-HEADS_AROUND:]))
-        wanted = [d for d in near if self.heads_of(d) is None and _key(d) not in self._asked]
-        self._asked.update(map(_key, wanted))
-        return wanted
+        return self._lists.missing((self.digest, *after, *before, *digests[-HEADS_AROUND:]))
 
     def heads_arrived(self, found: Sequence[tuple[Digest, tuple[Item, ...]]]) -> bool:
         """Item lists read (for `heads_of`); whether the selected digest's was among them (its
         item is selected now)."""
-        for digest, heads in found:
-            self._heads[_key(digest)] = heads
-            self._asked.discard(_key(digest))
-        while len(self._heads) > HEADS_KEPT:
-            self._heads.popitem(last=False)
+        self._lists.put(found)
         if self._want is None or self.digest is None or self.heads_of(self.digest) is None:
             return False
         self._settle()
@@ -433,7 +415,7 @@ class Reader:
         """The title as the list shows it: without a leading date (the date column says it); when
         many digests share it, what tells this one apart (its description, else its first
         headline)."""
-        if digest.title in self._shared and (digest.description or digest.lead):
+        if digest.title in self._view.shared and (digest.description or digest.lead):
             return digest.description or digest.lead
         return _LEADING_DATE.sub("", digest.title, count=1) or digest.title
 
@@ -620,6 +602,37 @@ def _unread(
     else:
         counts = (end - start for start, end in spans)
     return {d.path: n for d, n in zip(digests, counts, strict=True) if n}
+
+
+class ItemLists:
+    """The item lists of light digests, read from the catalog: the last `HEADS_KEPT` used, by
+    digest as its file was when read (its list changes with it), and those asked for."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[str, int, int], tuple[Item, ...]] = OrderedDict()
+        self._asked: set[tuple[str, int, int]] = set()
+
+    def get(self, digest: Digest) -> tuple[Item, ...] | None:
+        """A digest's item list; None until read (a light digest's)."""
+        if digest.items or not digest.count or digest.pending:
+            return digest.items
+        heads = self._kept.get(key := _key(digest))
+        if heads is not None:
+            self._kept.move_to_end(key)
+        return heads
+
+    def missing(self, digests: Iterable[Digest]) -> list[Digest]:
+        """Those of `digests` whose lists are neither in hand nor asked for; asked for now."""
+        wanted = {_key(d): d for d in digests if self.get(d) is None and _key(d) not in self._asked}
+        self._asked.update(wanted)
+        return list(wanted.values())
+
+    def put(self, found: Iterable[tuple[Digest, tuple[Item, ...]]]) -> None:
+        for digest, heads in found:
+            self._kept[_key(digest)] = heads
+            self._asked.discard(_key(digest))
+        while len(self._kept) > HEADS_KEPT:
+            self._kept.popitem(last=False)
 
 
 def _key(digest: Digest) -> tuple[str, int, int]:
