@@ -82,13 +82,8 @@ class Digest:
     def __post_init__(self) -> None:
         if self.items:
             object.__setattr__(self, "count", len(self.items))
-            object.__setattr__(self, "keys", array("q", map(key_of, self.item_ids)).tobytes())
+            object.__setattr__(self, "keys", array("q", (key_of(self.item_id(i)) for i in self.items)).tobytes())
             object.__setattr__(self, "lead", self.lead or self.items[0].title)
-
-    @property
-    def item_ids(self) -> list[str]:
-        """`item_id` of each item in hand."""
-        return [self.item_id(item) for item in self.items]
 
     def item_keys(self) -> array[int]:
         """`keys`, unpacked."""

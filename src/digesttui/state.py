@@ -51,10 +51,8 @@ class State:
         only after those."""
         self.unsaved = False
         """Whether a mark was made since the last save."""
-        self._read_ids: tuple[int, set[str]] = (-1, set())
-        """The ids marked read, as of `changes`."""
         self._read_keys: tuple[int, set[int]] = (-1, set())
-        """Their `key_of`, as of `changes`."""
+        """`key_of` the ids marked read, as of `read_changes`."""
 
     # --- reading and writing ---
 
@@ -132,18 +130,17 @@ class State:
         return bool(record and record.get("r", (False,))[0])
 
     def read_ids(self) -> set[str]:
-        """Every id marked read (built again after a change; do not modify)."""
+        """Every id marked read."""
         with self._lock:
-            if self._read_ids[0] != self.changes:
-                self._read_ids = (self.changes, {i for i, r in self.items.items() if r.get("r", (False,))[0]})
-            return self._read_ids[1]
+            return {i for i, r in self.items.items() if r.get("r", (False,))[0]}
 
     def read_keys(self) -> set[int]:
-        """`key_of` every id marked read (built again after a change; do not modify)."""
-        ids = self.read_ids()
+        """`key_of` every id marked read (kept up to date by `set_read`, built again after any
+        other change of what is read; do not modify)."""
         with self._lock:
-            if self._read_keys[0] != self._read_ids[0]:
-                self._read_keys = (self._read_ids[0], set(map(key_of, ids)))
+            if self._read_keys[0] != self.read_changes:
+                read = (i for i, r in self.items.items() if r.get("r", (False,))[0])
+                self._read_keys = (self.read_changes, set(map(key_of, read)))
             return self._read_keys[1]
 
     def read_keys_copy(self) -> tuple[int, frozenset[int]]:
@@ -171,17 +168,13 @@ class State:
                     self.items.setdefault(item_id, {})["r"] = [read, now]
                     changed.append(item_id)
             if changed:
-                version, ids = self._read_ids
+                version, keys = self._read_keys
                 self.changes += 1
                 self.read_changes += 1
                 self.unsaved = True
-                if version == self.changes - 1:  # keep the set of read ids up to date, not rebuilt
-                    (ids.update if read else ids.difference_update)(changed)
-                    self._read_ids = (self.changes, ids)
-                    version, keys = self._read_keys
-                    if version == self.changes - 1:
-                        (keys.update if read else keys.difference_update)(map(key_of, changed))
-                        self._read_keys = (self.changes, keys)
+                if version == self.read_changes - 1:  # kept up to date, not built again
+                    (keys.update if read else keys.difference_update)(map(key_of, changed))
+                    self._read_keys = (self.read_changes, keys)
         return bool(changed)
 
     def set_star(self, item_id: str, starred: bool, info: dict[str, Any]) -> None:

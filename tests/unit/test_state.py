@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from digesttui.model import key_of
 from digesttui.state import State
 
 
@@ -124,10 +125,11 @@ def test_read_ids_follow_every_change(tmp_path: Path) -> None:
     other.set_read(["c"])
     other.save()
     state.save()  # brings in the other reader's mark
-    assert state.read_ids() == {"b", "c"}
+    assert state.read_ids() == {"b", "c"} and state.read_keys() == {key_of("b"), key_of("c")}
     rng = random.Random(7)
     for _ in range(300):
         state.set_read(rng.sample("abcdefgh", 2), rng.random() < 0.6)
         if rng.random() < 0.1:
             state.save()
         assert state.read_ids() == {i for i in state.items if state.is_read(i)}
+        assert state.read_keys() == set(map(key_of, state.read_ids()))  # kept, not built, between saves
