@@ -8,51 +8,24 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import threading
 from array import array
-from bisect import bisect_right
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING
 
 from digesttui.library import Snapshot
-from digesttui.model import SHARED_TITLE, Digest, Item, key_of
+from digesttui.model import Digest, Item, key_of
+from digesttui.snapview import View, added_paths, unread_counts, view_of
 from digesttui.state import State
 from digesttui.text import safe
-from digesttui.times import display_zone, in_order, when_text
+from digesttui.times import when_text
 
 if TYPE_CHECKING:
     from digesttui.catalog import Catalog
     from digesttui.search import Hit, Search
-
-
-@dataclass(frozen=True)
-class View:
-    """What the reader derives from a snapshot: worked out where the snapshot is made (a worker:
-    0.2-0.4 s at 100,000 digests), not on the UI thread. See `Reader.view`."""
-
-    snapshot: Snapshot
-    zone: tzinfo | None
-    zone_name: str
-    ordered: tuple[Digest, ...]
-    """The digests newest first by the times shown."""
-    shared: frozenset[str]
-    """Titles `SHARED_TITLE` digests or more have."""
-    base: Snapshot | None
-    """The snapshot the reader held when this view was made."""
-    added: frozenset[str]
-    """The digests this snapshot has and `base` had not."""
-    keys: bytes
-    """Every item's key, digest after digest (`Digest.keys` joined): found by `bytes.find`."""
-    starts: array[int]
-    """Where each digest's keys start in `keys` (in keys), and where the last ends."""
-    unread: dict[str, int]
-    """Unread items per digest, as of the state's `read_changes` `counted`."""
-    counted: int
 
 
 @dataclass(frozen=True)
@@ -105,7 +78,7 @@ class Reader:
         """A search's words, highlighted until another digest is selected."""
         self.unread_total = 0
         self._unread: dict[str, int] = {}
-        self._view = View(Snapshot((), ()), None, "", (), frozenset(), None, frozenset(), b"", array("q", [0]), {}, -1)
+        self._view = view_of(Snapshot((), ()), None, state, None)
         """What is derived from the snapshot held (`view`)."""
         self._counted = -1
         """The state's `read_changes` the unread counts are of."""
@@ -125,28 +98,10 @@ class Reader:
     # --- the library ------------------------------------------------------------------------------
 
     def view(self, snapshot: Snapshot) -> View:
-        """What `take` derives from a snapshot, worked out in the calling thread (the worker that
-        made the snapshot). Reads the state's read marks, not the reader's own fields."""
-        digests = snapshot.digests
-        zone, zone_name = display_zone(digests, self.timezone)
-        titles = Counter(d.title for d in digests)
-        keys = b"".join(d.keys for d in digests)
-        starts = array("q", accumulate((len(d.keys) // 8 for d in digests), initial=0))
-        counted, read = self.state.read_keys_copy()
+        """What `take` derives from a snapshot (`snapview.view_of`), worked out in the calling
+        thread (the worker that made the snapshot)."""
         base = self.snapshot  # (read in another thread: a view of a newer one is taken at once)
-        return View(
-            snapshot,
-            zone,
-            zone_name,
-            in_order(digests, zone),
-            frozenset(title for title, n in titles.items() if n >= SHARED_TITLE),
-            base,
-            _added(digests, base),
-            keys,
-            starts,
-            _unread(digests, keys, starts, read),
-            counted,
-        )
+        return view_of(snapshot, self.timezone, self.state, base)
 
     def take(self, news: Snapshot | View) -> Arrival | None:
         """A new snapshot of the library (with its `view`, made in a worker, or without: made
@@ -164,7 +119,7 @@ class Reader:
             self.heads_arrived([(d, snapshot.heads[d.path]) for d in snapshot.digests if d.path in snapshot.heads])
         added: frozenset[str] = frozenset()
         if self.loaded and previous is not None:
-            added = view.added if view.base is previous.snapshot else _added(snapshot.digests, previous.snapshot)
+            added = view.added if view.base is previous.snapshot else added_paths(snapshot.digests, previous.snapshot)
             self._new |= added
         first_complete = snapshot.complete and not self.loaded
         self.loaded = self.loaded or snapshot.complete
@@ -183,7 +138,7 @@ class Reader:
         if version == self._counted:
             return
         digests = self.snapshot.digests if self.snapshot else ()
-        self._unread = _unread(digests, self._view.keys, self._view.starts, self.state.read_keys())
+        self._unread = unread_counts(digests, self._view.keys, self._view.starts, self.state.read_keys())
         self.unread_total = sum(self._unread.values())
         self._counted = version
 
@@ -191,20 +146,14 @@ class Reader:
         """The unread counts after these items (each of them changed) were marked: each found
         where it occurs, by its key."""
         step = -1 if read else 1
-        digests = self.snapshot.digests if self.snapshot else ()
         for item_id in item_ids:
-            needle = key_of(item_id).to_bytes(8, sys.byteorder, signed=True)  # as `array` packs it
-            at = self._view.keys.find(needle)
-            while at != -1:
-                if at % 8 == 0:
-                    self.unread_total += step
-                    path = digests[bisect_right(self._view.starts, at // 8) - 1].path
-                    count = self._unread.get(path, 0) + step
-                    if count:
-                        self._unread[path] = count
-                    else:
-                        self._unread.pop(path, None)
-                at = self._view.keys.find(needle, at + 1)
+            for path in self._view.holding(key_of(item_id)):
+                self.unread_total += step
+                count = self._unread.get(path, 0) + step
+                if count:
+                    self._unread[path] = count
+                else:
+                    self._unread.pop(path, None)
 
     def refilter(self) -> None:
         """Apply the filters to the snapshot, keeping the reader's place."""
@@ -582,26 +531,6 @@ class Reader:
         elif not snap.digests and snap.complete:
             text += " — no digests here yet (*.md, *.markdown)"
         return text
-
-
-def _added(digests: Sequence[Digest], base: Snapshot | None) -> frozenset[str]:
-    """The paths of `digests` that `base` has not (none without a base)."""
-    if base is None:
-        return frozenset()
-    return frozenset({d.path for d in digests}.difference(d.path for d in base.digests))
-
-
-def _unread(
-    digests: Sequence[Digest], keys: bytes, starts: array[int], read: set[int] | frozenset[int]
-) -> dict[str, int]:
-    """Unread items per digest (those with any), by C loops over the joined keys."""
-    spans = pairwise(starts)
-    if read:
-        seen = array("q", accumulate(map(read.__contains__, memoryview(keys).cast("q")), initial=0))  # read so far
-        counts: Iterator[int] = (end - start - (seen[end] - seen[start]) for start, end in spans)
-    else:
-        counts = (end - start for start, end in spans)
-    return {d.path: n for d, n in zip(digests, counts, strict=True) if n}
 
 
 class ItemLists:

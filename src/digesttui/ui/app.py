@@ -26,8 +26,9 @@ from textual.widgets import Static
 
 from digesttui.config import Config
 from digesttui.library import Library, Snapshot
-from digesttui.reader import Reader, View
+from digesttui.reader import Reader
 from digesttui.resources import resource
+from digesttui.snapview import View
 from digesttui.state import State, state_path
 from digesttui.text import safe, shorten
 from digesttui.ui import linkactions, wrapping
