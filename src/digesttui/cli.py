@@ -15,6 +15,7 @@ from digesttui.files import file_kind
 from digesttui.library import Library, parse_roots
 from digesttui.model import Digest
 from digesttui.resources import resource
+from digesttui.state import State, state_path
 from digesttui.text import safe
 
 ENV_DIR = "DIGEST_TUI_DIR"
@@ -60,7 +61,6 @@ def choose_roots(
 
 def export_starred() -> int:
     from digesttui.render import escape, markdown_link
-    from digesttui.state import State, state_path
 
     state = State(state_path()).load()
     if state.warning:
@@ -171,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     cache = None if args.no_cache else platformdirs.user_cache_dir("digest-tui")
     library = Library(roots, cache, config.file_limit)
-    library.prefetch()  # the first screen read from the catalog while Textual is imported
+    state = State(state_path())
+    library.prefetch(state.load)  # the first screen and the read marks, read while Textual is imported
 
     from digesttui.ui.app import DigestApp
 
@@ -179,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         roots,
         samples=samples,
         library=library,
+        state=state,
         poll=args.poll,
         browser=args.browser,
         config=config,

@@ -204,6 +204,9 @@ class Library:
         self._prefetch: threading.Thread | None = None
         self._first: list[Digest] = []
         self._first_heads: dict[str, tuple[Item, ...]] = {}
+        self._first_full: Digest | None = None
+        self._first_given = False
+        """Whether the first screen's snapshot was given (by `first_screen` or the load)."""
         self.generation = 0
         """Counts changes to the entries: a batch that changed nothing need not be shown."""
 
@@ -226,17 +229,60 @@ class Library:
         self._notice = catalog.notice
         return catalog
 
-    def prefetch(self) -> None:
-        """Start reading the first screen from the catalog, in a thread: the entry point calls it
-        before it imports Textual (~150 ms), which the few milliseconds of this hardly slow."""
-        self._prefetch = threading.Thread(target=self._read_first, name="digest-tui first screen", daemon=True)
+    def prefetch(self, *also: Callable[[], object]) -> None:
+        """Start reading the first screen from the catalog, then doing `also` (the entry point:
+        reading the read marks), in a thread: the entry point calls it before it imports Textual
+        (~150 ms), which the few milliseconds of this hardly slow."""
+
+        def first() -> None:
+            self._read_first()
+            for job in also:
+                with contextlib.suppress(Exception):  # done again, and told, where it is needed
+                    job()
+
+        self._prefetch = threading.Thread(target=first, name="digest-tui first screen", daemon=True)
         self._prefetch.start()
 
     def _read_first(self) -> None:
         with contextlib.suppress(sqlite3.Error, OSError):  # then the load reads it, or parses
             first = self.catalog.newest(FIRST_SCREEN)
             self._first_heads = self.catalog.heads([d.path for d in first[:FIRST_HEADS]])
+            self._first_full = self.catalog.digest(first[0].path) if first else None
             self._first = first
+
+    def first_screen(self, wait: float) -> tuple[Snapshot, Digest | None] | None:
+        """The first screen, if the prefetch (and what it was asked to do besides) is done within
+        `wait` seconds: the newest digests, with the newest one in full. Given once: the load
+        then goes on from there."""
+        if self._prefetch is None:
+            return None
+        self._prefetch.join(wait)
+        if self._prefetch.is_alive() or not self._lock.acquire(blocking=False):
+            return None  # (a load has started: it gives the first screen)
+        try:
+            snapshot = self._first_snapshot()
+        finally:
+            self._lock.release()
+        full, self._first_full = self._first_full, None
+        return (snapshot, full) if snapshot is not None else None
+
+    def prefetched(self) -> None:
+        """Wait for the prefetch, if one was started."""
+        if self._prefetch is not None:
+            self._prefetch.join()
+
+    def _first_snapshot(self) -> Snapshot | None:
+        """A snapshot of the newest digests from the catalog (once), with their item lists."""
+        self.prefetched()
+        if self._prefetch is None and not self._first_given:
+            self._read_first()
+        first, self._first = self._first, []
+        if not first:
+            return None
+        self._first_given = True
+        self._entries = {d.path: d for d in first}
+        heads, self._first_heads = self._first_heads, {}
+        return self._snapshot(complete=False, total=len(first), heads=heads)
 
     def close(self, wait: float = -1) -> None:
         """Close the catalog (its write-ahead log folded back into the file), waiting at most
@@ -312,17 +358,11 @@ class Library:
         self, progress: Callable[[Snapshot], None] | None, first_shown: Callable[[], None] | None
     ) -> None:
         if progress is not None:
-            if self._prefetch is not None:
-                self._prefetch.join()
-            if not self._first:
-                self._read_first()
-            first, self._first = self._first, []
-            if first:
-                self._entries = {d.path: d for d in first}
-                heads, self._first_heads = self._first_heads, {}
-                progress(self._snapshot(complete=False, total=len(first), heads=heads))
-                if first_shown is not None:
-                    first_shown()
+            first = self._first_snapshot()
+            if first is not None:
+                progress(first)
+            if self._first_given and first_shown is not None:
+                first_shown()
         # What the scan and the parse import, imported before the rows are read: modules made
         # between the scan's short-lived objects would keep their memory from being given back
         # (40 MiB at 100,000 files).

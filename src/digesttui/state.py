@@ -51,6 +51,8 @@ class State:
         only after those."""
         self.unsaved = False
         """Whether a mark was made since the last save."""
+        self.loaded = False
+        """Whether the file has been read (`load`)."""
         self._read_keys: tuple[int, set[int]] = (-1, set())
         """`key_of` the ids marked read, as of `read_changes`."""
 
@@ -63,6 +65,7 @@ class State:
             self.items, self.settings = data["items"], data["settings"]
             self.changes += 1
             self.read_changes += 1
+            self.loaded = True
         return self
 
     def _read(self) -> tuple[dict[str, Any], str | None]:

@@ -313,3 +313,36 @@ async def test_quitting_while_an_item_renders_is_quiet() -> None:
             pilot, lambda: all(w.is_finished for w in app.workers if w.group == "detail"), what="the render ended"
         )
     assert not app.return_code  # an error in the render's worker would have made it 1
+
+
+async def test_a_warm_start_draws_the_lists_with_their_read_marks_in_the_first_frame(tmp_path: Path) -> None:
+    """As the entry point starts the reader: the newest digests (from the catalog) and the read
+    marks are read while Textual is imported, and the first frame shows them, counted."""
+    from digesttui.files import read_digest
+    from digesttui.library import Library
+    from digesttui.state import State
+
+    folder, cache = tmp_path / "digests", str(tmp_path / "cache")
+    for day in ("17", "18", "19"):
+        items = (f"Headline {day}", f"https://example.com/{day}"), (f"Other {day}", f"https://example.com/o{day}")
+        write(folder, f"2025-12-{day}.md", digest_text(f"Digest {day}", f"2025-12-{day}T08:00:00Z", *items))
+    Library([str(folder)], cache).load()  # the catalog of an earlier run
+    newest = read_digest(str(folder / "2025-12-19.md"))
+    marks = State(tmp_path / "state.json").load()
+    marks.set_read([newest.item_id(newest.items[0])])
+    marks.save()
+
+    library, state = Library([str(folder)], cache), State(tmp_path / "state.json")
+    library.prefetch(state.load)
+    app = DigestApp([str(folder)], library=library, state=state, watch=False)
+    first_frame: dict[str, object] = {}
+    app.on_painted = lambda: first_frame.update(rows=visible_rows(panes(app)[0]), header=header(app))
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: first_frame, what="the first frame")
+        await settled(pilot)
+        assert "Summary of **Headline 19**" in panes(app)[2].source
+    rows = first_frame["rows"]
+    assert isinstance(rows, list) and len(rows) == 3
+    assert "Digest 19" in rows[0] and rows[0].endswith("1/2")  # the item read is counted
+    assert rows[1].endswith("2/2")
+    assert "5 unread" in str(first_frame["header"])

@@ -26,7 +26,7 @@ from textual.widgets import Static
 
 from digesttui.config import Config
 from digesttui.library import Library, Snapshot
-from digesttui.reader import Reader
+from digesttui.reader import Arrival, Reader
 from digesttui.resources import resource
 from digesttui.snapview import View
 from digesttui.state import State, state_path
@@ -47,6 +47,11 @@ if TYPE_CHECKING:
 
 FIRST_SCREEN_WAIT = 2.0
 """Seconds the load waits at most for the first screen to be drawn before it reads the rest."""
+FOOTER_LATEST = 0.5
+"""Seconds after the first frame by which the key hints are shown (see `_mount_footer`)."""
+PREFETCH_WAIT = 0.1
+"""Seconds the first frame waits at most for the entry point's prefetch (the first screen and
+the read marks, read while Textual was imported), else it is drawn empty and filled in after."""
 
 
 def _go_to_digest() -> type[Provider]:
@@ -116,6 +121,8 @@ class DigestApp(App[None]):
         self._watch_stop = threading.Event()
         """Set to stop the watcher that runs now (the app closes, or `r` starts another)."""
         self._first_screen = threading.Event()
+        self._state_shown = False
+        """Whether the read marks and settings have been taken (`_state_loaded`)."""
         """Set once the detail pane has drawn something: the first screen is complete."""
         self._last_notice: tuple[str, str, float] = ("", "", 0.0)
         self.keys_in_effect: dict[str, str] = {}
@@ -133,12 +140,13 @@ class DigestApp(App[None]):
             self.reader.row_title,
             self.reader.when_text,
         )
-        detail.full, detail.drawn = self.library.full, self._first_screen.set
+        detail.full, detail.drawn = self.library.full, self._drawn
         digests.moved, items.moved = self._digest_moved, self._item_moved
         yield from (digests, items, detail)  # no containers: each one costs the first paint
 
     def on_mount(self) -> None:
         self.query_one(DigestList).focus()
+        self._take_first_screen()
         self.call_after_refresh(self._after_first_frame)
         if self.config.keys:
             keymap, bad = keymap_problems(self.config.keys)
@@ -151,6 +159,19 @@ class DigestApp(App[None]):
             self.notify(self.config_problem, title="Config", severity="warning", timeout=15)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
+    def _take_first_screen(self) -> None:
+        """The newest digests in the first frame, if the entry point's prefetch has read them
+        (with the newest digest in full, and the read marks) by now."""
+        first = self.library.first_screen(PREFETCH_WAIT)
+        if first is None:
+            return
+        snapshot, full = first
+        if self.state.loaded:
+            self._state_loaded()
+        if full is not None:
+            self.query_one(DetailPane).keep_full(full)
+        self._take(self.reader.take(snapshot))
+
     async def _after_first_frame(self) -> None:
         """Paint first, then the rest: the library and the key hints."""
         self.on_painted()
@@ -158,10 +179,24 @@ class DigestApp(App[None]):
         # imported while the first snapshot comes: imported before the first frame, it delayed it.
         threading.Thread(target=import_module, args=("digesttui.ui.markdown",), daemon=True).start()
         self.load_library()
+        self.set_timer(FOOTER_LATEST, self._mount_footer)
+
+    def _drawn(self) -> None:
+        """The detail pane has drawn what it was asked: the first screen is complete."""
+        if not self._first_screen.is_set():
+            self._first_screen.set()
+            self.call_later(self._mount_footer)
+
+    async def _mount_footer(self) -> None:
+        """The key hints, once the first screen is complete (mounting them costs the detail's
+        first drawing ~30 ms), or after `FOOTER_LATEST` seconds (a reader with nothing to show)."""
         from textual.widgets import Footer
 
-        await self.mount(Footer(), after="#header")  # before the panes: it splits off its row first
-        self.screen.refresh_bindings()  # the footer fills in when told the keys (focus is set by now)
+        main = self.screen_stack[0]  # (another screen may be on top by now: `?`)
+        if main.query(Footer):
+            return
+        await main.mount(Footer(), after="#header")  # before the panes: it splits off its row first
+        main.refresh_bindings()  # the footer fills in when told the keys (focus is set by now)
 
     def notify(
         self,
@@ -211,8 +246,10 @@ class DigestApp(App[None]):
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def load_library(self, reloading: bool = False) -> None:
         try:
-            if not self.reader.loaded:
-                self.state.load()
+            if not self._state_shown:
+                self.library.prefetched()  # which may be reading the state (the entry point's)
+                if not self.state.loaded:
+                    self.state.load()
                 self.post_message(self.StateLoaded())  # handled before the snapshots that follow
             snapshot = self.library.load(progress=self._publish, stop=self._stop, first_shown=self._first_shown)
             self._publish(snapshot)
@@ -251,6 +288,7 @@ class DigestApp(App[None]):
         self._state_loaded()
 
     def _state_loaded(self) -> None:
+        self._state_shown = True
         if self.state.warning:
             self.notify(self.state.warning, title="Read marks", severity="warning", timeout=20)
         self._apply_theme(self.state.theme[0])
@@ -274,7 +312,9 @@ class DigestApp(App[None]):
         self.load_library(reloading=True)
 
     def on_digest_app_library_changed(self, message: LibraryChanged) -> None:
-        arrival = self.reader.take(message.view)
+        self._take(self.reader.take(message.view))
+
+    def _take(self, arrival: Arrival | None) -> None:
         if arrival is None:
             return
         if arrival.added:
@@ -299,8 +339,10 @@ class DigestApp(App[None]):
         self.query_one(ItemList).show(reader.digest, reader.items, reader.item_index, reader.empty_items())
         self._show_item()
         wanted = reader.wanted_heads()
-        if wanted:
+        if wanted and reader.waiting:
             self._read_heads(wanted)
+        elif wanted:  # only the neighbours': after the screen is drawn
+            self.call_after_refresh(self._read_heads, wanted)
 
     @work(thread=True, group="heads", exit_on_error=False)
     def _read_heads(self, digests: list[Digest]) -> None:
