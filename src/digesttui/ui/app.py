@@ -364,7 +364,8 @@ class DigestApp(App[None]):
         self._start_read_timer()
 
     def _show_header(self) -> None:
-        self.query_one("#header", Static).update(Content(self.reader.status(self.samples)))
+        # (one line always: no layout, so that it is drawn in the same frame as the lists)
+        self.query_one("#header", Static).update(Content(self.reader.status(self.samples)), layout=False)
 
     def _digest_moved(self, index: int) -> None:
         self.reader.move_digest(index)

@@ -109,7 +109,8 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
             status = f"{len(hits)}{more} hit{'s' if len(hits) != 1 else ''} for {shown!r}"
         else:
             status = f"Nothing found for {shown!r}"
-        self.query_one("#search-status", Static).update(Content(status))  # the query as typed, not markup
+        # the query as typed, not markup; one line always: no layout, drawn in the hits' frame
+        self.query_one("#search-status", Static).update(Content(status), layout=False)
 
     def action_results(self) -> None:
         self.query_one(SearchResults).focus()
