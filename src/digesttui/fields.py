@@ -4,10 +4,10 @@ YAML loader) or TOML, and ISO 8601 or file-name dates. Pure; used by `parse`."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from datetime import date, datetime
-from pathlib import PurePath
 from typing import Any
 
 import yaml
@@ -162,13 +162,13 @@ def has_time(value: Any) -> bool:
 
 
 def name_has_time(path: str) -> bool:
-    m = _NAME_DATE.search(PurePath(path).name)
+    m = _NAME_DATE.search(os.path.basename(path))
     return m is not None and m[4] is not None
 
 
 def date_from_name(path: str) -> datetime | None:
     """`YYYY-MM-DD[-HH]` or `YYYY.MM.DD.HH` in a file name."""
-    m = _NAME_DATE.search(PurePath(path).name)
+    m = _NAME_DATE.search(os.path.basename(path))
     if m is None:
         return None
     try:

@@ -16,13 +16,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 
 from digesttui.catalog import Catalog, catalog_path, light
 from digesttui.files import FILE_LIMIT, read_digest
-from digesttui.model import Digest, Item
+from digesttui.model import SHARED_TITLE, Digest, Item
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
@@ -349,6 +350,8 @@ class Library:
             if progress and todo:
                 progress(self._snapshot(complete=False, total=total))
             self._parse(todo, progress, every, stop, total)
+            if todo:
+                self._drop_leads()
             self._pending.clear()
             self._loaded = True
             self.generation += 1
@@ -416,7 +419,7 @@ class Library:
             if stop is not None and stop.is_set():
                 break
             batch.append(digest)
-            self._entries[digest.path] = light(digest)
+            self._enter(digest)
             shown = progress is not None and time.monotonic() - last > every
             if len(batch) >= BATCH or shown:
                 self._store(batch)  # before it is shown: the detail pane reads its items there
@@ -528,11 +531,25 @@ class Library:
         self._pending.pop(path, None)
         self._put(path, digest, changed)
 
+    def _drop_leads(self) -> None:
+        """Each digest's first headline kept only where the list shows it, as `Catalog.rows`
+        gives it: where `SHARED_TITLE` or more digests share the title (10 MiB at 100,000)."""
+        titles = Counter(d.title for d in self._entries.values())
+        for path, digest in self._entries.items():
+            if digest.lead and titles[digest.title] < SHARED_TITLE:
+                self._entries[path] = replace(digest, lead="")
+
+    def _enter(self, digest: Digest) -> None:
+        """A digest parsed, light, into the list, keyed by its own path: a key that is another
+        copy of it (the scan's) would keep that copy alive (9 MiB at 100,000 files)."""
+        self._entries.pop(digest.path, None)
+        self._entries[digest.path] = light(digest)
+
     def _put(self, path: str, digest: Digest | None, changed: dict[str, Digest | None]) -> None:
         """Add, replace or (None) remove one entry; the catalog follows at the end of the batch."""
         if digest is None:
             del self._entries[path]
         else:
-            self._entries[path] = light(digest)
+            self._enter(digest)
         changed[path] = digest
         self.generation += 1

@@ -6,8 +6,8 @@ are values) and strips terminal control characters from every string it returns.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
-from pathlib import PurePath
 from typing import Any
 
 from digesttui.fields import (
@@ -90,7 +90,7 @@ def _by_name(path: str, mtime_ns: int, size: int, **rest: Any) -> Digest:
         timed=name_has_time(path) if named else when is not None,
         path=path,
         label=safe(path),
-        title=safe(PurePath(path).name),
+        title=safe(os.path.basename(path)),
         date=when,
         sort_key=timestamp(when) if when else 0.0,
         size=size,
@@ -115,7 +115,7 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
             )
         )
 
-    title = _text(meta.get("title")) or body.title or safe(PurePath(path).stem)
+    title = _text(meta.get("title")) or body.title or safe(os.path.splitext(os.path.basename(path))[0])
     when, timed, date_problem = _pick_date(meta, path, mtime_ns)
     if date_problem:
         problems.append(date_problem)

@@ -119,7 +119,8 @@ class Reader:
             self.heads_arrived([(d, snapshot.heads[d.path]) for d in snapshot.digests if d.path in snapshot.heads])
         added: frozenset[str] = frozenset()
         if self.loaded and previous is not None:
-            added = view.added if view.base is previous.snapshot else added_paths(snapshot.digests, previous.snapshot)
+            base = previous.snapshot
+            added = view.added if view.base == base.seq else added_paths(snapshot.digests, base)
             self._new |= added
         first_complete = snapshot.complete and not self.loaded
         self.loaded = self.loaded or snapshot.complete

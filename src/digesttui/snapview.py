@@ -30,10 +30,11 @@ class View:
     """The digests newest first by the times shown."""
     shared: frozenset[str]
     """Titles `SHARED_TITLE` digests or more have."""
-    base: Snapshot | None
-    """The snapshot the reader held when this view was made."""
+    base: int
+    """The `seq` of the snapshot the reader held when this view was made (-1: none). Not the
+    snapshot itself: kept, it kept a loading library's previous snapshot alive (15 MiB)."""
     added: frozenset[str]
-    """The digests this snapshot has and `base` had not."""
+    """The digests this snapshot has and that one had not."""
     keys: bytes
     """Every item's key, digest after digest (`Digest.keys` joined): found by `bytes.find`."""
     starts: array[int]
@@ -67,7 +68,7 @@ def view_of(snapshot: Snapshot, timezone: str | None, state: State, base: Snapsh
         zone_name,
         in_order(digests, zone),
         frozenset(title for title, n in titles.items() if n >= SHARED_TITLE),
-        base,
+        base.seq if base is not None else -1,
         added_paths(digests, base),
         keys,
         starts,

@@ -232,6 +232,7 @@ async def test_ten_thousand_rows_do_not_mount_widgets() -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: app.reader.loaded)
         await settled(pilot)  # every widget of the reader mounted (the footer, the detail's)
+        await wait_for(pilot, lambda: bool(app.query("FooterKey")), what="the key hints")
         digests = app.query_one(DigestList)
         widgets = len(list(app.screen.walk_children()))
         many = list(app.reader.snapshot.digests) * 2000

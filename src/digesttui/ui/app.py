@@ -192,6 +192,8 @@ class DigestApp(App[None]):
         first drawing ~30 ms), or after `FOOTER_LATEST` seconds (a reader with nothing to show)."""
         from textual.widgets import Footer
 
+        if not self.screen_stack:
+            return  # closing
         main = self.screen_stack[0]  # (another screen may be on top by now: `?`)
         if main.query(Footer):
             return
