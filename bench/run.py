@@ -4,7 +4,8 @@
     python bench/run.py --sizes 1000,10000,100000 [--runs 3]
 
 Makes (once) a deterministic corpus of seed-shaped digests with bench/corpus.py, then measures:
-the floor (the smallest Textual app's first paint in a real terminal), digest-tui's first paint and
+the floor (the smallest Textual app's first paint in a real terminal; and the same app showing the
+newest item with Textual's Markdown widget, what the detail pane draws), digest-tui's first paint and
 full load in a real terminal (cold and warm cache), the library load in-process, key-to-screen
 times with Textual's pilot, a 200 KB item, search, resident memory, and a new digest's arrival.
 Figures are medians of --runs; the machine's speed drifts, so compare figures of one run."""
@@ -43,6 +44,17 @@ FLOOR_APP = (
     "        yield Static('floor-ready')\n"
     "Floor().run()\n"
 )
+MARKDOWN_FLOOR_APP = (
+    "import sys\n"
+    "from textual.app import App\n"
+    "from textual.widgets import Markdown\n"
+    "class Floor(App):\n"
+    "    def compose(self):\n"
+    "        yield Markdown(sys.argv[1])\n"
+    "Floor().run()\n"
+)
+"""The same with the newest item as the detail pane shows it, through Textual's Markdown widget
+alone: what drawing an item costs before anything of digest-tui's."""
 
 
 # --- a real terminal ---------------------------------------------------------------------------
@@ -148,14 +160,27 @@ def digest_tui() -> str:
 # --- the measurements --------------------------------------------------------------------------
 
 
-def floor(runs: int) -> float:
+def floor(runs: int, markdown: str = "") -> float:
+    """The smallest Textual app's first paint; with `markdown`, that app showing it as
+    Textual's Markdown widget does (`MARKDOWN_FLOOR_APP`)."""
+    argv = [sys.executable, "-c", MARKDOWN_FLOOR_APP, markdown] if markdown else [sys.executable, "-c", FLOOR_APP]
     times = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as home:
-            term = Pty([sys.executable, "-c", FLOOR_APP], term_env(home))
+            term = Pty(argv, term_env(home))
             times.append(term.until(lambda out: b"floor-ready" in out))
             term.close()
     return statistics.median(times)
+
+
+def markdown_floor(folder: Path, runs: int) -> float:
+    """`floor` with the newest digest's first item as the detail pane's Markdown, the word
+    `floor-ready` at the start of its summary."""
+    from digesttui.render import item_markdown
+
+    newest = corpus_digests(folder)[0]
+    item = newest.items[0]
+    return floor(runs, item_markdown(newest, item._replace(summary=f"floor-ready {item.summary}")))
 
 
 def corpus_digests(folder: Path) -> list[Any]:
@@ -429,16 +454,18 @@ def by_size(sizes: list[int], runs: int) -> None:
     anything grow with the library?"""
     print(f"digest-tui bench --sizes: {runs} runs, {os.cpu_count()} cores; times in ms, x: to the floor\n")
     compile_bytecode()
-    print("digests   floor  paint warm  COMPLETE warm   complete cold  listed warm", end="")
+    print("digests   floor  +Markdown  paint warm  COMPLETE warm   complete cold  listed warm", end="")
     print("  RSS  RSS search    G  j dig  j item  search  rare3  rare1-2  index", flush=True)
     for size in sizes:
         folder = corpus(size)
         the_floor = floor(runs)
+        with_markdown = markdown_floor(folder, runs)
         t = terminal_start(folder, size, runs)
         found = search_figures(folder)
         ms = {k: v * 1000 for k, v in t.items()}
         print(
-            f"{size:>7,} {the_floor * 1000:7.0f} {ms['paint_warm']:6.0f} {t['paint_warm'] / the_floor:4.2f}x"
+            f"{size:>7,} {the_floor * 1000:7.0f} {with_markdown * 1000:5.0f} {with_markdown / the_floor:4.2f}x"
+            f" {ms['paint_warm']:6.0f} {t['paint_warm'] / the_floor:4.2f}x"
             f" {ms['complete_warm']:7.0f} {t['complete_warm'] / the_floor:5.2f}x"
             f" {ms['complete_cold']:9.0f} {t['complete_cold'] / the_floor:5.2f}x {ms['loaded_warm']:10.0f}"
             f" {t['rss_warm']:5.0f} {t['rss_search']:6.0f} {ms['G']:9.0f} {ms['j_digest']:5.0f} {ms['j_item']:6.0f}"
@@ -463,6 +490,7 @@ def main() -> None:
 
     compile_bytecode()
     the_floor = floor(args.runs)
+    with_markdown = markdown_floor(folder, args.runs)
     term = terminal_start(folder, args.count, args.runs)
     load = library_load(folder, args.runs)
     app = asyncio.run(in_app(folder, args.runs))
@@ -470,6 +498,7 @@ def main() -> None:
 
     rows = [
         ("floor: smallest Textual app, first paint", the_floor, None, "s"),
+        ("the same showing the first item with Textual's Markdown", with_markdown, 1.2 * the_floor, "s"),
         ("first paint, cold cache", term["paint_cold"], 1.2 * the_floor, "s"),
         ("first paint, warm cache", term["paint_warm"], 1.2 * the_floor, "s"),
         ("first complete screen (first summary drawn), cold", term["complete_cold"], None, "s"),
