@@ -408,7 +408,7 @@ def _item_row(item: Item) -> tuple[object, ...]:
 def light(digest: Digest) -> Digest:
     """A digest as the lists hold it: no items in hand, no overview (as `rows` reads it back).
     Its title and first headline are copies: `put` gives SQLite the digest's own, and CPython
-    keeps the UTF-8 it makes of a non-ASCII text with the text (5 MiB at 100,000)."""
+    keeps the UTF-8 it makes of a non-ASCII text with the text."""
     return replace(
         digest,
         label=digest.path if digest.label == digest.path else digest.label,

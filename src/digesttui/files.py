@@ -23,16 +23,18 @@ def read_bytes(path: str, limit: int = FILE_LIMIT) -> tuple[bytes, os.stat_resul
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
-    with open(fd, "rb", closefd=True) as f:
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                return f"not read: it is {file_kind(st.st_mode)}, not a regular file"
-            if st.st_size > limit:
-                return too_big(st.st_size, limit)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # (checked before `open`, which raises for a folder)
+            return f"not read: it is {file_kind(st.st_mode)}, not a regular file"
+        if st.st_size > limit:
+            return too_big(st.st_size, limit)
+        with open(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
-        except OSError as exc:
-            return f"cannot be read: {exc.strerror or exc}"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    finally:
+        os.close(fd)
     if len(data) > limit:  # it grew while being read
         return too_big(len(data), limit)
     return data, st

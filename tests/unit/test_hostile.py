@@ -121,6 +121,15 @@ def test_a_fifo_is_not_read_and_does_not_block(tmp_path: Path) -> None:
     assert digest.has_error and "a FIFO, not a regular file" in digest.problems[0].message
 
 
+def test_a_digest_swapped_for_a_folder_is_told_not_raised(tmp_path: Path) -> None:
+    """As the detail pane reads a digest whose file became a folder meanwhile (a root that was a
+    file, made a folder again): Python's `open` raises for a folder where `os.open` did not."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    digest = read_digest(str(folder))
+    assert digest.has_error and "a folder, not a regular file" in digest.problems[0].message
+
+
 def test_a_digest_swapped_for_a_fifo_while_watched_does_not_block(tmp_path: Path) -> None:
     path = write(tmp_path, "2025-01-01.md", digest_text("One", "2025-01-01", ("A", "https://a.example")))
     library = Library([str(tmp_path)])

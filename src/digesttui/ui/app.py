@@ -121,9 +121,9 @@ class DigestApp(App[None]):
         self._watch_stop = threading.Event()
         """Set to stop the watcher that runs now (the app closes, or `r` starts another)."""
         self._first_screen = threading.Event()
+        """Set once the detail pane has drawn something: the first screen is complete."""
         self._state_shown = False
         """Whether the read marks and settings have been taken (`_state_loaded`)."""
-        """Set once the detail pane has drawn something: the first screen is complete."""
         self._last_notice: tuple[str, str, float] = ("", "", 0.0)
         self.keys_in_effect: dict[str, str] = {}
         """The config's `[keys]` remaps that apply (binding id -> keys)."""
