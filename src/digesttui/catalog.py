@@ -423,7 +423,8 @@ def light(digest: Digest) -> Digest:
 
 
 def _copy(text: str) -> str:
-    return text if text.isascii() else text.encode().decode()
+    """A copy of `text` (a lone surrogate, as an undecodable name leaves, copied too)."""
+    return text if text.isascii() else text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
 def _light(row: tuple[Any, ...]) -> Digest:
