@@ -495,7 +495,7 @@ class Reader:
             return ""
         if self.digest.pending or self.waiting:
             return "Reading this digest…"
-        if not self.digest.items:
+        if not self.digest.count:  # (a light digest holds no items: its count says whether it has any)
             return "No items here: see the detail pane."
         if self.only_starred:
             return "No starred items here: S shows all."

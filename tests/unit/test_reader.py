@@ -199,3 +199,6 @@ def test_light_digests_get_their_items_when_read_and_keep_the_place_asked_for(tm
     assert r.mark_digest_read() == "Marked First read."
     assert r.unread_total == 2 and [r.digest_facts(d)[0] for d in r.digests] == [1, 1, 0]  # Alpha read in Second too
     assert r.next_unread(1) == "Wrapped to the newest." and place(r) == ("Third", "Delta")
+    r.only_starred = True  # as when its last star goes while the filter is on: the digest stays selected
+    r.select_digest(r.digest_index, keep=True)
+    assert r.items == () and r.empty_items() == "No starred items here: S shows all."  # a light digest has items
