@@ -132,11 +132,6 @@ class State:
         record = self.items.get(item_id)
         return bool(record and record.get("r", (False,))[0])
 
-    def read_ids(self) -> set[str]:
-        """Every id marked read."""
-        with self._lock:
-            return {i for i, r in self.items.items() if r.get("r", (False,))[0]}
-
     def read_keys(self) -> set[int]:
         """`key_of` every id marked read (kept up to date by `set_read`, built again after any
         other change of what is read; do not modify)."""
