@@ -16,14 +16,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import chain
 
 from digesttui.catalog import Catalog, catalog_path, light
 from digesttui.files import FILE_LIMIT, read_digest
-from digesttui.model import SHARED_TITLE, Digest, Item
+from digesttui.model import Digest, Item
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
@@ -350,8 +349,6 @@ class Library:
             if progress and todo:
                 progress(self._snapshot(complete=False, total=total))
             self._parse(todo, progress, every, stop, total)
-            if todo:
-                self._drop_leads()
             self._pending.clear()
             self._loaded = True
             self.generation += 1
@@ -530,15 +527,6 @@ class Library:
             return
         self._pending.pop(path, None)
         self._put(path, digest, changed)
-
-    def _drop_leads(self) -> None:
-        """Each digest's first headline kept only where the list shows it, as `Catalog.rows`
-        gives it: where `SHARED_TITLE` or more digests share the title. (With the copies that
-        `light` makes: 22 MiB fewer live objects after a cold load of 100,000 files.)"""
-        titles = Counter(d.title for d in self._entries.values())
-        for path, digest in self._entries.items():
-            if digest.lead and titles[digest.title] < SHARED_TITLE:
-                self._entries[path] = replace(digest, lead="")
 
     def _enter(self, digest: Digest) -> None:
         """A digest parsed, light, into the list, keyed by its own path: a key that is another
