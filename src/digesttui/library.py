@@ -204,7 +204,6 @@ class Library:
         self._prefetch: threading.Thread | None = None
         self._first: list[Digest] = []
         self._first_heads: dict[str, tuple[Item, ...]] = {}
-        self._first_full: Digest | None = None
         self._first_given = False
         """Whether the first screen's snapshot was given (by `first_screen` or the load)."""
         self.generation = 0
@@ -247,24 +246,20 @@ class Library:
         with contextlib.suppress(sqlite3.Error, OSError):  # then the load reads it, or parses
             first = self.catalog.newest(FIRST_SCREEN)
             self._first_heads = self.catalog.heads([d.path for d in first[:FIRST_HEADS]])
-            self._first_full = self.catalog.digest(first[0].path) if first else None
             self._first = first
 
-    def first_screen(self, wait: float) -> tuple[Snapshot, Digest | None] | None:
-        """The first screen, if the prefetch (and what it was asked to do besides) is done within
-        `wait` seconds: the newest digests, with the newest one in full. Given once: the load
-        then goes on from there."""
+    def first_screen(self, wait: float) -> Snapshot | None:
+        """The first screen (the newest digests), if the prefetch (and what it was asked to do
+        besides) is done within `wait` seconds. Given once: the load then goes on from there."""
         if self._prefetch is None:
             return None
         self._prefetch.join(wait)
         if self._prefetch.is_alive() or not self._lock.acquire(blocking=False):
             return None  # (a load has started: it gives the first screen)
         try:
-            snapshot = self._first_snapshot()
+            return self._first_snapshot()
         finally:
             self._lock.release()
-        full, self._first_full = self._first_full, None
-        return (snapshot, full) if snapshot is not None else None
 
     def prefetched(self) -> None:
         """Wait for the prefetch, if one was started."""

@@ -161,22 +161,19 @@ class DigestApp(App[None]):
 
     def _take_first_screen(self) -> None:
         """The newest digests in the first frame, if the entry point's prefetch has read them
-        (with the newest digest in full, and the read marks) by now."""
+        (and the read marks) by now."""
         first = self.library.first_screen(PREFETCH_WAIT)
         if first is None:
             return
-        snapshot, full = first
         if self.state.loaded:
             self._state_loaded()
-        if full is not None:
-            self.query_one(DetailPane).keep_full(full)
-        self._take(self.reader.take(snapshot))
+        self._take(self.reader.take(first))
 
     async def _after_first_frame(self) -> None:
         """Paint first, then the rest: the library and the key hints."""
         self.on_painted()
-        # The detail's Markdown (markdown-it, Textual's Markdown widget: ~35 ms to import),
-        # imported while the first snapshot comes: imported before the first frame, it delayed it.
+        # The detail's Markdown (markdown-it, Textual's Markdown widget: ~35 ms to import), imported
+        # now, as the detail's first render starts: imported before the first frame, it delayed it.
         threading.Thread(target=import_module, args=("digesttui.ui.markdown",), daemon=True).start()
         self.load_library()
         self.set_timer(FOOTER_LATEST, self._mount_footer)

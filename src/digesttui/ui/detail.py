@@ -85,10 +85,6 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self.drawn: Callable[[], None] = lambda: None
         """Called each time the pane has drawn what was asked (the app: the first screen is complete)."""
 
-    def keep_full(self, digest: Digest) -> None:
-        """A digest in full read already (the first screen's): not read again to be shown."""
-        self._full = digest
-
     def full_item(self, digest: Digest | None, item: Item | None) -> Item | None:
         """The item in full, if the pane has its digest in full (the one shown)."""
         if digest is None or item is None or self._full is None or not _same(self._full, digest):
