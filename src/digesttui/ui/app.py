@@ -186,7 +186,7 @@ class DigestApp(App[None]):
 
     async def _mount_footer(self) -> None:
         """The key hints, once the first screen is complete (mounting them costs the detail's
-        first drawing ~30 ms), or after `FOOTER_LATEST` seconds (a reader with nothing to show)."""
+        first drawing ~40 ms in a trace), or after `FOOTER_LATEST` seconds (a reader with nothing to show)."""
         from textual.widgets import Footer
 
         if not self.screen_stack:
