@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import fcntl
 import os
 import pty
@@ -64,9 +65,10 @@ class Terminal:
                 raise AssertionError(f"{text!r} never shown; the screen:\n" + "\n".join(self.screen.display))
             self.read(0.1)
 
-    def wait_for(self, needle: bytes, timeout: float = 15) -> None:
+    def wait_for(self, needle: bytes, timeout: float = 15, since: int = 0) -> None:
+        """Wait until `needle` has reached the terminal (after the first `since` bytes of its output)."""
         end = time.monotonic() + timeout
-        while needle not in self.output:
+        while needle not in self.output[since:]:
             if time.monotonic() > end:
                 raise AssertionError(f"{needle!r} never reached the terminal; got {self.output[-2000:]!r}")
             self.read(0.1)
@@ -207,5 +209,64 @@ def test_e_hands_the_terminal_to_the_pager_and_comes_back(tmp_path: Path) -> Non
         term.read(0.1)
     assert record.read_text().strip().endswith("2025-01-01.md")
     term.shows("Paged")  # the reader is back
+    term.press("q")
+    assert term.exit_code() == 0
+
+
+SYNC_START = b"\x1b[?2026h"
+"""A terminal with synchronized output shows what comes between this and its end as one frame."""
+
+
+def synchronized(term: Terminal) -> None:
+    """Answer the program's question whether the terminal draws whole frames (DECRQM 2026): yes.
+    Each frame it draws then comes between `SYNC_START` and its end, as a terminal shows it."""
+    term.wait_for(b"\x1b[?2026$p")
+    term.press("\x1b[?2026;2$y")
+
+
+def screens_after(term: Terminal, keys: str, needle: str) -> list[tuple[bytes, str]]:
+    """Each frame drawn after `keys`, up to the one that brings `needle`, with the screen as it
+    shows after that frame."""
+    import pyte
+
+    screen = copy.deepcopy(term.screen)
+    stream = pyte.ByteStream(screen)
+    start = len(term.output)
+    term.press(keys)
+    term.wait_for(needle.encode(), since=start)
+    shown = []
+    for frame in term.output[start:].split(SYNC_START):
+        stream.feed(SYNC_START + frame)
+        shown.append((frame, "\n".join(screen.display)))
+        if needle.encode() in frame:
+            return shown
+    raise AssertionError(f"{needle!r} reached the terminal outside a frame")
+
+
+def test_a_key_and_what_it_brings_are_drawn_in_one_frame(tmp_path: Path) -> None:
+    """`j` in the items: the cursor and the next item (rendered as Markdown, ~10 ms) in one frame,
+    not the cursor first and the item up to a frame (1/60 s) later. A search's key: the letter
+    typed and its hits, the same."""
+    items = [f"{n}. [标题{n} headline](https://e.example/{n})\n   第{n}条的摘要正文在此处" for n in range(1, 4)]
+    write(tmp_path / "d", "2025-01-01.md", "---\ntitle: Frames\ndate: 2025-01-01\n---\n\n" + "\n\n".join(items))
+    (tmp_path / "config.toml").write_text('mark_read = "manual"\n')  # no read mark drawn meanwhile
+    env = {"DIGEST_TUI_CONFIG": str(tmp_path / "config.toml"), "DIGEST_TUI_STATE": str(tmp_path / "s.json")}
+    term = Terminal(str(tmp_path / "d"), env=env)
+    synchronized(term)
+    term.shows("第1条的摘要正文在此处")
+    term.wait_for(b"Next unread")  # the key hints: the first screen is all there
+    term.press("l")
+    frames = screens_after(term, "j", "第2条的摘要正文在此处")
+    item_frame = frames[-1][0]
+    assert "标题1 headline".encode() in item_frame  # item 1's row, its cursor taken off in this frame
+    start = len(term.output)
+    term.press("/")
+    term.wait_for(b"Type to search", since=start)
+    for _, screen in screens_after(term, "h", "hits for 'h'"):
+        typed = any(line.strip(" ▊▎") == "h" for line in screen.splitlines())  # the query box
+        assert typed == ("3 hits for 'h'" in screen), screen
+    start = len(term.output)
+    term.press("\x1b")
+    term.wait_for(b"Digests", since=start)  # back in the panes (Esc and q at once are Alt+q)
     term.press("q")
     assert term.exit_code() == 0

@@ -17,10 +17,15 @@ from textual.widgets import Static
 
 from digesttui.model import Digest, Item
 from digesttui.render import digest_markdown, item_markdown
+from digesttui.ui.frames import HeldFrames
 from digesttui.ui.rowlist import PANE_BINDINGS
 
 if TYPE_CHECKING:
     from digesttui.ui.markdown import LinkedMarkdown
+
+AT_HAND = 4_000
+"""Characters of summary up to which an item of the digest shown is drawn in the frame that moves
+the cursor (`show`)."""
 
 BIG = 24_000
 """Characters of Markdown above which an item is rendered in a worker thread (Textual's Markdown
@@ -71,6 +76,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self._wanted: Shown | None = None
         self._shown: Shown | None = None
         self._busy = False
+        self._frames = HeldFrames()
         self.source = ""
         """The Markdown now shown."""
         self.highlight: tuple[str, ...] = ()
@@ -103,10 +109,17 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         return full, (full.same_item(item) or item) if item else None, highlight
 
     def show(self, digest: Digest | None, item: Item | None) -> None:
-        """Show an item (or, without one, the digest's overview and problems) once the lists have painted."""
+        """Show an item (or, without one, the digest's overview and problems): another item of the
+        digest in hand in the frame that moves the cursor, any other once the lists have painted."""
         self._wanted = (digest, item, self.highlight) if digest is not None else None
-        if not self._busy:
-            self._busy = True
+        if self._busy:
+            return
+        self._busy = True
+        at_hand = self.full_item(digest, item)
+        if at_hand is not None and len(at_hand.summary) <= AT_HAND:  # `j` in the items: ~10 ms
+            self._frames.hold(self.app)
+            self._start_rendering()
+        else:  # the cursor drawn first, the item once read
             self.call_after_refresh(self._start_rendering)
 
     def _start_rendering(self) -> None:
@@ -152,9 +165,11 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                     self.scroll_home(animate=False, immediate=True)
                 self._shown = wanted
                 self.source = text
+                self._frames.release()  # one item drawn: a key held down still sees frames
         except NoMatches:  # the reader is closing: the pane's widgets are gone already
             pass
         finally:
+            self._frames.release()
             self._busy = False
         if self._shown is not None:
             self.call_after_refresh(self.drawn)  # once on screen

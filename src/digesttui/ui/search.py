@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from digesttui.text import safe, shorten
+from digesttui.ui.frames import HeldFrames
 from digesttui.ui.rowlist import RowList
 from digesttui.ui.screens import SCREENS_CSS
 
@@ -71,6 +72,8 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
     def __init__(self, last_query: str = "") -> None:
         super().__init__()
         self.last_query = last_query
+        self._frames = HeldFrames(limit=0.05)
+        """Held from a key until its hits are shown: the key and its hits in one frame."""
 
     def compose(self) -> ComposeResult:
         yield Input(self.last_query, placeholder="Search every headline and summary…", id="query", select_on_focus=True)
@@ -90,6 +93,7 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
+        self._frames.hold(self.app)
         self._run(event.value)  # a search takes milliseconds: no need to wait for more keys
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -98,8 +102,11 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
         self.app.call_from_thread(self._show, query, hits)
 
     def _show(self, query: str, hits: list[Hit]) -> None:
-        if self.app.screen is not self or query != self.query_one(Input).value:
-            return  # gone back already, or typing went on
+        if self.app.screen is not self:
+            self._frames.release()
+            return  # gone back already
+        if query != self.query_one(Input).value:
+            return  # typing went on: its hits come next
         self.query_one(SearchResults).show(hits, query)
         shown = shorten(safe(query), 80)
         if not query.strip():
@@ -111,6 +118,7 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
             status = f"Nothing found for {shown!r}"
         # the query as typed, not markup; one line always: no layout, drawn in the hits' frame
         self.query_one("#search-status", Static).update(Content(status), layout=False)
+        self._frames.release()
 
     def action_results(self) -> None:
         self.query_one(SearchResults).focus()
