@@ -22,7 +22,7 @@ from itertools import chain
 
 from digesttui.catalog import Catalog, catalog_path, light
 from digesttui.files import FILE_LIMIT, read_digest
-from digesttui.model import Digest, Item
+from digesttui.model import Digest, Item, newest_first
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
@@ -438,7 +438,7 @@ class Library:
     def _snapshot(
         self, complete: bool = True, total: int | None = None, heads: dict[str, tuple[Item, ...]] | None = None
     ) -> Snapshot:
-        digests = sorted(self._entries.values(), key=lambda d: (-d.sort_key, d.path))
+        digests = sorted(self._entries.values(), key=newest_first)
         notice, self._notice = self._notice, ""
         self._seq += 1
         return Snapshot(

@@ -116,6 +116,11 @@ class Digest:
         return item.url or f"{self.path}#{item.title}"
 
 
+def newest_first(digest: Digest) -> tuple[float, str]:
+    """The order of a library's digests (a snapshot's): newest first, by path where equal."""
+    return -digest.sort_key, digest.path
+
+
 def key_of(item_id: str) -> int:
     """An item id as a number (64 bits of its BLAKE2 hash): what the lists hold of every item,
     where the ids themselves took ~100 bytes each (the state file keeps the ids)."""

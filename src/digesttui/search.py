@@ -9,11 +9,12 @@ any script, any length of word (`模` as well as `模型发布`), and nothing he
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from digesttui.catalog import Catalog
-from digesttui.model import Digest, Item
+from digesttui.model import Digest, Item, newest_first
 
 SNIPPET = 70
 """Characters of context a hit shows around its match."""
@@ -36,12 +37,12 @@ def looks_like_a_link(query: str) -> bool:
 
 
 class Search:
-    """Search the items of `digests` in the catalog, as the reader sees
-    them: hits are the reader's own (light) digests and items."""
+    """Search the items of `digests` (a snapshot's: in `newest_first` order) in the catalog, as
+    the reader sees them: hits are the reader's own (light) digests and items, found in
+    `digests` by their place in that order (a table of them by path was 3.7 MiB at 100,000)."""
 
     def __init__(self, digests: Sequence[Digest], catalog: Catalog) -> None:
         self.digests = digests
-        self._by_path = {d.path: d for d in digests}
         self._catalog = catalog
 
     def search(self, query: str, limit: int = 1000) -> list[Hit]:
@@ -50,11 +51,18 @@ class Search:
         if not words:
             return []
         hits = []
-        for path, item, shown in self._catalog.search(words, looks_like_a_link(query), limit):
-            digest = self._by_path.get(path)
-            if digest is not None:
+        found: dict[str, Digest | None] = {}
+        for sort_key, path, item, shown in self._catalog.search(words, looks_like_a_link(query), limit):
+            if path not in found:
+                found[path] = self._digest(sort_key, path)
+            digest = found[path]
+            if digest is not None:  # else not (or not yet) in the snapshot
                 hits.append(Hit(digest, item, shown))
         return hits
+
+    def _digest(self, sort_key: float, path: str) -> Digest | None:
+        at = bisect_left(self.digests, (-sort_key, path), key=newest_first)
+        return self.digests[at] if at < len(self.digests) and self.digests[at].path == path else None
 
 
 def snippet(shown: str, query: str) -> str:

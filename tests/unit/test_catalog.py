@@ -227,17 +227,16 @@ def test_the_search_index_finds_what_the_scan_finds_and_follows_changes(tmp_path
     queries += [["**量子"], ["100%"], ['"a']]  # marks of LIKE and of FTS5's queries
 
     def found(words: list[str]) -> list[tuple[str, int]]:
-        return [(path, item.n) for path, item, _ in catalog.search(words, False, 100)]
+        return [(path, item.n) for _, path, item, _ in catalog.search(words, False, 100)]
 
     scanned = {tuple(q): found(q) for q in queries}  # the index is not built yet: a scan
     assert scanned[("量子计算",)] and scanned[("o5_mini",)] and not scanned[("不在",)]
     assert library.catalog.index()
-    monkeypatch.setattr("digesttui.catalog.SCAN_FIRST", 0.0)  # straight to the index
-    assert {tuple(q): found(q) for q in queries} == scanned  # few items from it: sorted
+    assert {tuple(q): found(q) for q in queries} == scanned  # few items in the index: read, sorted
     monkeypatch.setattr("digesttui.catalog.FEW", 0)
-    assert {tuple(q): found(q) for q in queries} == scanned  # many: looked up newest first
-    monkeypatch.setattr("digesttui.catalog.COMMON", 10**9)
-    assert {tuple(q): found(q) for q in queries} == scanned  # in most items: scanned after all
+    assert {tuple(q): found(q) for q in queries} == scanned  # more: a scan from the newest, in time
+    monkeypatch.setattr(Catalog, "_within", lambda *_: None)  # the scan too slow
+    assert {tuple(q): found(q) for q in queries} == scanned  # the index's, looked up newest first
     # a changed file's old text leaves the index, its new text comes in with the change
     changed = docs / "2025-01-01.md"
     changed.write_text(digest_text("D0", "2025-01-01", ("Neutrino 观测", "https://n.example")))

@@ -67,3 +67,20 @@ def test_search_headlines_and_summaries_case_insensitive_and_chinese() -> None:
     assert [h.item.n for h in index.search("**309B**")] == [1]
     assert index.search("") == [] and index.search("absent") == []
     assert len(index.search("o", limit=2)) == 2
+
+
+def test_search_hits_are_the_readers_own_digests_found_by_their_place() -> None:
+    """Hits carry the digests the reader holds (light ones, in a snapshot's order: newest first,
+    by path where equal), found by their place in that order; a digest in the catalog that the
+    reader does not hold gives no hit."""
+    from digesttui.catalog import light
+    from digesttui.model import newest_first
+
+    digests = [_digest(f"{name}", ("模型", "x")) for name in "dcbae"]  # one date: ordered by path
+    dated = parse_digest(b"---\ntitle: new\ndate: 2026-01-01\n---\n1. [model](https://n.example)\n", "/d/z.md")
+    catalog = Catalog(None)
+    catalog.put([*digests, dated])
+    held = sorted(map(light, [dated, *digests[1:]]), key=newest_first)  # "d" not held
+    hits = Search(held, catalog).search("模型") + Search(held, catalog).search("model")
+    assert [h.digest.path for h in hits] == ["/d/a.md", "/d/b.md", "/d/c.md", "/d/e.md", "/d/z.md"]
+    assert all(any(h.digest is d for d in held) for h in hits)
