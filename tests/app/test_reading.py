@@ -180,6 +180,28 @@ async def test_search_chinese_two_characters(tmp_path: Path) -> None:
         assert app.reader.item is not None and app.reader.item.title == "小米发布模型"
 
 
+async def test_search_shows_its_first_hits_then_the_rest(tmp_path: Path) -> None:
+    """The first 100 hits come first (any query finds them within milliseconds), then the rest:
+    all of them listed in the end, counted, the cursor where it was."""
+    from digesttui.ui.search import FIRST_HITS, SearchResults
+
+    for day in range(1, 15):  # 140 items with the word
+        items = [(f"模型 {day}-{n}", f"https://m.example/{day}/{n}") for n in range(10)]
+        write(tmp_path, f"2025-02-{day:02}.md", digest_text(f"D{day}", f"2025-02-{day:02}", *items))
+    app = make(tmp_path)
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
+        await start(pilot, app)
+        await pilot.press("slash", *"模型")
+        results = app.screen.query_one(SearchResults)
+        await wait_for(pilot, lambda: len(results.hits) >= FIRST_HITS, what="the first hits")
+        await pilot.press("down", "down")  # into the hits, on the second
+        await wait_for(pilot, lambda: len(results.hits) == 140, what="the rest")
+        await settled(pilot)
+        assert str(app.screen.query_one("#search-status").render()) == "140 hits for '模型'"
+        assert results.cursor == 1  # where it was
+        assert results.hits[0].digest.title == "D14" and results.hits[-1].digest.title == "D1"
+
+
 async def test_the_query_is_highlighted_in_the_detail(tmp_path: Path) -> None:
     from textual.widgets import Markdown
 
