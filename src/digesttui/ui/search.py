@@ -109,8 +109,8 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
         search = self.app.reader.search_index()
         hits = search.search(query, FIRST_HITS) if query.strip() else []
         self.app.call_from_thread(self._show, query, hits, len(hits) == FIRST_HITS)
-        if len(hits) == FIRST_HITS:  # the rest (a newer query stops it)
-            self.app.call_from_thread(self._show, query, search.search(query, MOST_HITS), False)
+        if len(hits) == FIRST_HITS and (rest := search.search(query, MOST_HITS)):  # none: a newer query stopped it
+            self.app.call_from_thread(self._show, query, rest, False)
 
     def _show(self, query: str, hits: list[Hit], more: bool) -> None:
         if self.app.screen is not self:
