@@ -262,6 +262,11 @@ def test_a_key_and_what_it_brings_are_drawn_in_one_frame(tmp_path: Path) -> None
     start = len(term.output)
     term.press("/")
     term.wait_for(b"Type to search", since=start)
+    term.press("h")
+    term.wait_for(b"3 hits for 'h'", since=start)  # a first query: the search is ready
+    start = len(term.output)
+    term.press("\x7f")
+    term.wait_for(b"Type to search", since=start)
     for _, screen in screens_after(term, "h", "hits for 'h'"):
         typed = any(line.strip(" ▊▎") == "h" for line in screen.splitlines())  # the query box
         assert typed == ("3 hits for 'h'" in screen), screen

@@ -92,7 +92,11 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        query = self.query_one(Input)
+        query.focus()
+        # held as the query changes, not at `Input.Changed`: that comes a message later, and a
+        # frame (the letter without its hits) could be drawn in between
+        self.watch(query, "value", lambda: self._frames.hold(self.app), init=False)
         self._prepare()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -101,7 +105,6 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        self._frames.hold(self.app)
         self._run(event.value)  # a search takes milliseconds: no need to wait for more keys
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
