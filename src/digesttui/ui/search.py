@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 
 FIRST_HITS = 100
-"""Hits shown first, a screenful and more: any query finds them within 5 ms at 100,000 digests
-(a word in one item in twenty took 43 ms to find 1,000), then the rest."""
+"""Hits shown first, a screenful and more: any query finds them within 6 ms at 100,000 digests
+(a word in one item in twenty took 51-63 ms to find 1,000), then the rest."""
 MOST_HITS = 1000
 
 
