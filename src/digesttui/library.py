@@ -71,9 +71,8 @@ def _listed(
 ) -> Iterator[tuple[str, os.stat_result]]:
     """A folder's digest files; its subfolders go on `stack`."""
     try:
-        with os.scandir(
-            folder
-        ) as listing:  # an entry at a time: 100,000 entries listed, each with its stat, were 85 MiB
+        # an entry at a time: 100,000 entries listed, each with its stat, were 85 MiB
+        with os.scandir(folder) as listing:
             for entry in listing:
                 if entry.name.startswith("."):
                     continue

@@ -18,6 +18,8 @@ from digesttui.model import Digest, Item, newest_first
 
 SNIPPET = 70
 """Characters of context a hit shows around its match."""
+MOST_HITS = 1000
+"""Hits a search gives at most (newest first)."""
 
 
 class Hit(NamedTuple):
@@ -45,7 +47,7 @@ class Search:
         self.digests = digests
         self._catalog = catalog
 
-    def search(self, query: str, limit: int = 1000) -> list[Hit]:
+    def search(self, query: str, limit: int = MOST_HITS) -> list[Hit]:
         """Items that hold every word of `query`, newest digest first."""
         words = words_of(query)
         if not words:

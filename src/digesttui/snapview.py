@@ -22,6 +22,8 @@ from digesttui.times import display_zone, in_order
 
 @dataclass(frozen=True)
 class View:
+    """A snapshot and what is derived from it (`view_of`)."""
+
     snapshot: Snapshot
     zone: tzinfo | None
     zone_name: str

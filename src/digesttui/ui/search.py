@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from digesttui.search import MOST_HITS
 from digesttui.text import safe, shorten
 from digesttui.ui.frames import HeldFrames
 from digesttui.ui.rowlist import RowList
@@ -28,8 +29,7 @@ if TYPE_CHECKING:
 
 FIRST_HITS = 100
 """Hits shown first, a screenful and more: any query finds them within 6 ms at 100,000 digests
-(a word in one item in twenty took 51-63 ms to find 1,000), then the rest."""
-MOST_HITS = 1000
+(a word in one item in twenty took 51-63 ms to find 1,000), then the rest (`MOST_HITS`)."""
 
 
 class SearchResults(RowList):
@@ -112,7 +112,7 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
         search = self.app.reader.search_index()
         hits = search.search(query, FIRST_HITS) if query.strip() else []
         self.app.call_from_thread(self._show, query, hits, len(hits) == FIRST_HITS)
-        if len(hits) == FIRST_HITS and (rest := search.search(query, MOST_HITS)):  # none: a newer query stopped it
+        if len(hits) == FIRST_HITS and (rest := search.search(query)):  # none: a newer query stopped it
             self.app.call_from_thread(self._show, query, rest, False)
 
     def _show(self, query: str, hits: list[Hit], more: bool) -> None:
