@@ -10,12 +10,12 @@ import os
 import re
 import threading
 from array import array
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from digesttui.itemlists import ItemLists
 from digesttui.library import Snapshot
 from digesttui.model import Digest, Item, key_of
 from digesttui.snapview import View, added_paths, unread_counts, view_of
@@ -43,8 +43,6 @@ _LEADING_DATE = re.compile(
     r"(?:[\s\-—–_:：|·]*(?:日报|早报|晚报|周报)(?=[\s\-—–_:：|·]))?[\s\-—–_:：|·]*"
 )
 """A date a title starts with (`2025.12.17.20`, `2026-04-13`, `2026年4月13日`, `12-01-日报-`)."""
-HEADS_KEPT = 512
-"""Item lists of this many digests are kept at most (the lists' digests are light)."""
 HEADS_AROUND = 40
 """Item lists read ahead on each side of the digest cursor, and at each end of the list, so that
 `j`, a page and `G` find them in hand."""
@@ -532,42 +530,6 @@ class Reader:
         elif not snap.digests and snap.complete:
             text += " — no digests here yet (*.md, *.markdown)"
         return text
-
-
-class ItemLists:
-    """The item lists of light digests, read from the catalog: the last `HEADS_KEPT` used, by
-    digest as its file was when read (its list changes with it), and those asked for."""
-
-    def __init__(self) -> None:
-        self._kept: OrderedDict[tuple[str, int, int], tuple[Item, ...]] = OrderedDict()
-        self._asked: set[tuple[str, int, int]] = set()
-
-    def get(self, digest: Digest) -> tuple[Item, ...] | None:
-        """A digest's item list; None until read (a light digest's)."""
-        if digest.items or not digest.count or digest.pending:
-            return digest.items
-        heads = self._kept.get(key := _key(digest))
-        if heads is not None:
-            self._kept.move_to_end(key)
-        return heads
-
-    def missing(self, digests: Iterable[Digest]) -> list[Digest]:
-        """Those of `digests` whose lists are neither in hand nor asked for; asked for now."""
-        wanted = {_key(d): d for d in digests if self.get(d) is None and _key(d) not in self._asked}
-        self._asked.update(wanted)
-        return list(wanted.values())
-
-    def put(self, found: Iterable[tuple[Digest, tuple[Item, ...]]]) -> None:
-        for digest, heads in found:
-            self._kept[_key(digest)] = heads
-            self._asked.discard(_key(digest))
-        while len(self._kept) > HEADS_KEPT:
-            self._kept.popitem(last=False)
-
-
-def _key(digest: Digest) -> tuple[str, int, int]:
-    """A digest's file as it was when read: its item list changes with it."""
-    return digest.path, digest.mtime_ns, digest.size
 
 
 def _same_item(items: tuple[Item, ...], old: Item) -> int:
