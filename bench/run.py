@@ -86,7 +86,8 @@ class Pty:
         while not found(self.output):
             left = end - time.perf_counter()
             if left <= 0:
-                raise TimeoutError(self.output[-500:])
+                self.header()  # the emulator fed: the screen as shown, said
+                raise TimeoutError("\n".join(line.rstrip() for line in self.screen.display if line.strip()))
             ready, _, _ = select.select([self.fd], [], [], min(left, 0.05))
             if ready:
                 try:
