@@ -203,6 +203,7 @@ class Library:
         self._prefetch: threading.Thread | None = None
         self._first: list[Digest] = []
         self._first_heads: dict[str, tuple[Item, ...]] = {}
+        self._first_full: Digest | None = None
         self._first_given = False
         """Whether the first screen's snapshot was given (by `first_screen` or the load)."""
         self.generation = 0
@@ -245,6 +246,7 @@ class Library:
         with contextlib.suppress(sqlite3.Error, OSError):  # then the load reads it, or parses
             first = self.catalog.newest(FIRST_SCREEN)
             self._first_heads = self.catalog.heads([d.path for d in first[:FIRST_HEADS]])
+            self._first_full = self.catalog.digest(first[0].path) if first else None
             self._first = first
 
     def first_screen(self, wait: float) -> Snapshot | None:
@@ -259,6 +261,12 @@ class Library:
             return self._first_snapshot()
         finally:
             self._lock.release()
+
+    def first_in_full(self) -> Digest | None:
+        """The newest digest in full (its first item is the first screen's), if read with the
+        first screen. Given once."""
+        full, self._first_full = self._first_full, None
+        return full
 
     def prefetched(self) -> None:
         """Wait for the prefetch, if one was started."""

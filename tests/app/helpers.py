@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -57,3 +60,23 @@ def toasts(app: DigestApp) -> list[str]:
 
 def told(app: DigestApp) -> str:
     return "\n".join(toasts(app))
+
+
+def drawn(app: DigestApp) -> list[list[Any]]:
+    """What the screen shows, run by run: each row's texts with their styles, and its backgrounds,
+    from Textual's own screenshot (SVG); runs of one style joined (two ways of drawing the same
+    screen may split them differently)."""
+    svg = app.export_screenshot()
+    styles = dict(re.findall(r"\.(terminal-\d+-r\d+) \{ ([^}]*)\}", svg))
+    texts = re.findall(r'<text class="([^"]+)" x="[^"]+" y="([^"]+)"[^>]*>([^<]*)</text>', svg)
+    rects = re.findall(r'<rect fill="([^"]+)" x="[^"]+" y="([^"]+)" width="([^"]+)"', svg)
+    runs: list[list[Any]] = []
+    for kind, y, style, value in [
+        *(("text", y, styles.get(cls, cls), html.unescape(text)) for cls, y, text in texts),
+        *(("rect", y, fill, float(width)) for fill, y, width in rects if float(width)),
+    ]:
+        if runs and runs[-1][:3] == [kind, y, style]:
+            runs[-1][3] += value
+        else:
+            runs.append([kind, y, style, value])
+    return runs

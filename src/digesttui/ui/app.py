@@ -165,6 +165,7 @@ class DigestApp(App[None]):
         first = self.library.first_screen(PREFETCH_WAIT)
         if first is None:
             return
+        self.query_one(DetailPane).hand(self.library.first_in_full())
         if self.state.loaded:
             self._state_loaded()
         self._take(self.reader.take(first))
@@ -585,6 +586,8 @@ class DigestApp(App[None]):
     def on_markdown_link_clicked(self, message: Any) -> None:
         message.stop()
         linkactions.open_url(self, message.href, self.browser)
+
+    on_quick_markdown_link_clicked = on_markdown_link_clicked
 
     # --- themes and the command palette ---
 

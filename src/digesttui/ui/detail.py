@@ -15,9 +15,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
+from digesttui import quickmd
 from digesttui.model import Digest, Item
 from digesttui.render import digest_markdown, item_markdown
 from digesttui.ui.frames import HeldFrames
+from digesttui.ui.quickview import QuickMarkdown
 from digesttui.ui.rowlist import PANE_BINDINGS
 
 if TYPE_CHECKING:
@@ -91,6 +93,11 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self.drawn: Callable[[], None] = lambda: None
         """Called each time the pane has drawn what was asked (the app: the first screen is complete)."""
 
+    def hand(self, full: Digest | None) -> None:
+        """A digest in full, read before the pane asked (the first screen's)."""
+        if full is not None and self._full is None:
+            self._full = full
+
     def full_item(self, digest: Digest | None, item: Item | None) -> Item | None:
         """The item in full, if the pane has its digest in full (the one shown)."""
         if digest is None or item is None or self._full is None or not _same(self._full, digest):
@@ -112,15 +119,33 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         """Show an item (or, without one, the digest's overview and problems): another item of the
         digest in hand in the frame that moves the cursor, any other once the lists have painted."""
         self._wanted = (digest, item, self.highlight) if digest is not None else None
+        at_hand = self.full_item(digest, item)
+        if at_hand is not None and self._drawn_quickly(at_hand):
+            return
         if self._busy:
             return
         self._busy = True
-        at_hand = self.full_item(digest, item)
         if at_hand is not None and len(at_hand.summary) <= AT_HAND:  # `j` in the items: ~10 ms
             self._frames.hold(self.app)
             self._start_rendering()
         else:  # the cursor drawn first, the item once read
             self.call_after_refresh(self._start_rendering)
+
+    def _drawn_quickly(self, item: Item) -> bool:
+        """The first item, drawn at once without Textual's Markdown (not imported yet) if it is
+        simple enough (`quickmd`): the first screen comes complete in the first frame."""
+        if self.query("#quick"):
+            return self._wanted == self._shown  # (asked again)
+        if self._full is None or self.highlight or len(item.summary) > AT_HAND or self.query("#markdown"):
+            return False
+        text = item_markdown(self._full, item, self.when(self._full))
+        found = quickmd.blocks(text)
+        if found is None:
+            return False
+        self.mount(QuickMarkdown(found, id="quick"))
+        self._shown, self.source = self._wanted, text
+        self.call_after_refresh(self.drawn)
+        return True
 
     def _start_rendering(self) -> None:
         """(The coroutine made only now: one made earlier is never awaited if the app closes first.)"""
@@ -161,6 +186,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                     note.update("")
                     await markdown.update(text)
                 markdown.display = True
+                await self.query("#quick").remove()  # (the first item's, drawn without markdown-it)
                 if _place(wanted) != _place(self._shown):
                     self.scroll_home(animate=False, immediate=True)
                 self._shown = wanted

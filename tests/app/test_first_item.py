@@ -1,0 +1,85 @@
+"""The first screen's item, drawn without Textual's Markdown widget (`ui/quickview.py`): in the
+first frame, looking exactly as the widget draws it, its links followed as the widget's are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digesttui.config import Config
+from digesttui.library import Library
+from digesttui.state import State
+from digesttui.ui.app import DigestApp
+from digesttui.ui.detail import DetailPane
+from digesttui.ui.quickview import QuickH2
+from tests.app.helpers import drawn, settled, wait_for
+from tests.conftest import SEEDS, write
+
+CRAFTED = """---
+title: "测试摘要"
+date: 2025-12-20T08:00:00+08:00
+description: 简介
+categories: ["AI模型", "行业动态"]
+---
+
+## 模型发布
+
+1.  [标题一 GPT 5.2 *新*](https://x.com/a/status/1)
+    名为**“CC”**的代理，可以为用户提供**今日日程**简报。见 *斜体* 与 \\*星号\\*。
+
+    第二段：更多内容，Sam Altman表示 **Images 1.5** 在多方面取得了显著提升。一段很长的话，好让它在窄的窗格里折成几行。
+
+2.  [标题二](https://x.com/b/status/2)
+    Summary two.
+"""
+
+
+def warm_app(tmp_path: Path, newest: str, **options: object) -> DigestApp:
+    """The reader as the entry point starts it, on a catalog an earlier run built: the first
+    screen read while Textual is imported (`Library.prefetch`)."""
+    folder, cache = tmp_path / "digests", str(tmp_path / "cache")
+    write(folder, "2025-12-17-20.md", (SEEDS / "2025-12-17-20.md").read_text())  # the reference sample
+    if newest == "crafted":
+        write(folder, "2025-12-20-08.md", CRAFTED)
+    Library([str(folder)], cache).load()
+    library, state = Library([str(folder)], cache), State(tmp_path / "state.json")
+    library.prefetch(state.load)
+    return DigestApp([str(folder)], library=library, state=state, watch=False, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("newest", ["seed", "crafted"])
+@pytest.mark.parametrize("size", [(150, 40), (90, 30)])
+async def test_the_first_item_is_in_the_first_frame_and_looks_as_textual_markdown_draws_it(
+    tmp_path: Path, newest: str, size: tuple[int, int]
+) -> None:
+    app = warm_app(tmp_path, newest, config=Config(mark_read="manual"))
+    first_frame: dict[str, object] = {}
+    app.on_painted = lambda: first_frame.update(quick=len(app.query("#quick")), markdown=len(app.query("#markdown")))
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: first_frame, what="the first frame")
+        assert first_frame == {"quick": 1, "markdown": 0}
+        detail = app.query_one(DetailPane)
+        await settled(pilot)
+        quick = drawn(app)
+        summary = "第二段" if newest == "crafted" else "今日正式推出了"
+        assert any(summary in str(run[3]) for run in quick)
+        await pilot.press("l", "j", "k", "h")  # item 2 and back: the first item through Textual's Markdown
+        await wait_for(pilot, lambda: not app.query("#quick") and detail.settled, what="drawn by Markdown")
+        await settled(pilot)
+        assert len(app.query("#markdown")) == 1
+        assert drawn(app) == quick
+
+
+async def test_a_link_clicked_in_the_first_item_is_followed(tmp_path: Path) -> None:
+    record = tmp_path / "opened.txt"
+    script = tmp_path / "fake-browser"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> {record}\n')
+    script.chmod(0o755)
+    app = warm_app(tmp_path, "crafted", browser=f"{script} %s")
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: app.query("#quick"), what="the first item")
+        await settled(pilot)
+        assert await pilot.click(QuickH2, offset=(2, 0))
+        await wait_for(pilot, record.exists, what="the browser started")
+        assert record.read_text().strip() == "https://x.com/a/status/1"
