@@ -211,6 +211,17 @@ class Catalog:
                     found.setdefault(path, []).append(_head(n, title, url, section))
         return {path: tuple(items) for path, items in found.items()}
 
+    def leads(self, paths: Sequence[str]) -> dict[str, str]:
+        """The first headline of these digests (what the list shows of a digest whose title
+        others share); a digest the catalog lacks is left out."""
+        found: dict[str, str] = {}
+        with self._read_lock:
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                query = f"SELECT path, lead FROM digests WHERE path IN ({','.join('?' * len(chunk))})"
+                found.update(self._reader.execute(query, chunk))
+        return found
+
     def search(self, words: Sequence[str], links: bool, limit: int) -> list[tuple[float, str, Item, str]]:
         """Items that hold every word (lowered), newest digest first, at most `limit`: (the
         digest's sort key and path, the item's head, what it shows). With `links`, the links'
@@ -415,14 +426,15 @@ def _item_row(item: Item) -> tuple[object, ...]:
 
 
 def light(digest: Digest) -> Digest:
-    """A digest as the lists hold it: no items in hand, no overview (as `rows` reads it back).
-    Its title and first headline are copies: `put` gives SQLite the digest's own, and CPython
-    keeps the UTF-8 it makes of a non-ASCII text with the text."""
+    """A digest as the lists hold it: no items in hand, no overview, no first headline (as `rows`
+    reads it back where its title is not shared; `Library` reads the others' with `leads`). Its
+    title is a copy: `put` gives SQLite the digest's own, and CPython keeps the UTF-8 it makes of
+    a non-ASCII text with the text."""
     return replace(
         digest,
         label=digest.path if digest.label == digest.path else digest.label,
         title=_copy(digest.title),
-        lead=_copy(digest.lead),
+        lead="",
         date=_zoned(digest.date),
         categories=_shared(digest.categories),
         tags=_shared(digest.tags),

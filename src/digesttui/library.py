@@ -16,13 +16,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 
 from digesttui.catalog import Catalog, catalog_path, light
 from digesttui.files import FILE_LIMIT, read_digest
-from digesttui.model import Digest, Item, newest_first
+from digesttui.model import SHARED_TITLE, Digest, Item, newest_first
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
@@ -351,6 +352,7 @@ class Library:
             if progress and todo:
                 progress(self._snapshot(complete=False, total=total))
             self._parse(todo, progress, every, stop, total)
+            self._lead_shared_titles()
             self._pending.clear()
             self._loaded = True
             self.generation += 1
@@ -482,6 +484,7 @@ class Library:
                 self._unstore(gone)
             if indexed:  # the change's items (else the index's build, under way, takes them too)
                 self.index()
+            self._lead_shared_titles()
             return self._snapshot()
 
     def due(self) -> list[str]:
@@ -535,6 +538,17 @@ class Library:
         copy of it (the scan's) would keep that copy alive (9 MiB at 100,000 files)."""
         self._entries.pop(digest.path, None)
         self._entries[digest.path] = light(digest)
+
+    def _lead_shared_titles(self) -> None:
+        """The first headline of the digests whose title `SHARED_TITLE` or more share (the list
+        shows it then, as `Catalog.rows` reads it), from the catalog; the others hold none (at
+        100,000 digests of different titles, cold, in-process: 136 -> 124 MiB)."""
+        titles = Counter(d.title for d in self._entries.values())
+        wanted = [p for p, d in self._entries.items() if d.count and not d.lead and titles[d.title] >= SHARED_TITLE]
+        if wanted:
+            with contextlib.suppress(sqlite3.Error):  # without, the list shows the title
+                for path, lead in self.catalog.leads(wanted).items():
+                    self._entries[path] = replace(self._entries[path], lead=lead)
 
     def _put(self, path: str, digest: Digest | None, changed: dict[str, Digest | None]) -> None:
         """Add, replace or (None) remove one entry; the catalog follows at the end of the batch."""

@@ -177,3 +177,37 @@ def test_load_stops_at_once_when_told(tmp_path: Path) -> None:
     stop.set()
     snap = Library([str(tmp_path)]).load(stop=stop)
     assert all(d.pending for d in snap.digests) and snap.total == 50  # listed by name, none read
+
+
+def test_a_digest_holds_its_first_headline_where_its_title_is_shared(tmp_path: Path) -> None:
+    """What the list shows of a digest whose title two others have too; the others hold none
+    (~70 bytes a digest), cold, warm and after a change, as the catalog's rows give them."""
+    folder, cache = tmp_path / "d", str(tmp_path / "cache")
+    for day in ("01", "02", "03"):
+        write(
+            folder,
+            f"2025-01-{day}.md",
+            digest_text("AI 日报", f"2025-01-{day}", (f"头条{day}", f"https://e.example/{day}")),
+        )
+    write(folder, "2025-01-04.md", digest_text("Weekly", "2025-01-04", ONE))
+
+    def leads(snapshot: Snapshot) -> dict[str, str]:
+        return {os.path.basename(d.path): d.lead for d in snapshot.digests}
+
+    cold = leads(Library([str(folder)], cache).load())
+    assert cold == {
+        "2025-01-04.md": "",
+        "2025-01-03.md": "头条03",
+        "2025-01-02.md": "头条02",
+        "2025-01-01.md": "头条01",
+    }
+    library = Library([str(folder)], cache)
+    assert leads(library.load()) == cold  # warm: from the catalog's rows
+    for day in ("05", "06"):
+        write(
+            folder,
+            f"2025-01-{day}.md",
+            digest_text("Weekly", f"2025-01-{day}", (f"周{day}", f"https://w.example/{day}")),
+        )
+    changed = leads(library.apply([str(folder / "2025-01-05.md"), str(folder / "2025-01-06.md")]))
+    assert changed["2025-01-04.md"] == "One" and changed["2025-01-06.md"] == "周06"  # "Weekly" shared now
