@@ -275,3 +275,26 @@ def test_a_key_and_what_it_brings_are_drawn_in_one_frame(tmp_path: Path) -> None
     term.wait_for(b"Digests", since=start)  # back in the panes (Esc and q at once are Alt+q)
     term.press("q")
     assert term.exit_code() == 0
+
+
+def test_keys_that_arrive_together_act_where_the_first_one_moved_the_focus(tmp_path: Path) -> None:
+    """Keys typed quickly (over SSH, one read of the terminal): `l` `j` moves in the items, not
+    in the digests; `h` `j` in the digests again."""
+    for day in ("01", "02"):
+        items = [f"{n}. [标题{day}-{n}](https://e.example/{day}/{n})\n   {day}日第{n}条的摘要" for n in range(1, 4)]
+        write(
+            tmp_path / "d",
+            f"2025-01-{day}.md",
+            f"---\ntitle: Day {day}\ndate: 2025-01-{day}\n---\n\n" + "\n\n".join(items),
+        )
+    (tmp_path / "config.toml").write_text('mark_read = "manual"\n')
+    env = {"DIGEST_TUI_CONFIG": str(tmp_path / "config.toml"), "DIGEST_TUI_STATE": str(tmp_path / "s.json")}
+    term = Terminal(str(tmp_path / "d"), env=env)
+    term.shows("02日第1条的摘要")
+    term.wait_for(b"Next unread")  # the first screen is all there
+    term.press("lj")
+    term.shows("02日第2条的摘要")  # the second item of the newest digest, not the other digest
+    term.press("hj")
+    term.shows("01日第1条的摘要")  # the digest below
+    term.press("q")
+    assert term.exit_code() == 0

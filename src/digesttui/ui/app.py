@@ -396,7 +396,10 @@ class DigestApp(App[None]):
         panes = [self.query_one(DigestList), self.query_one(ItemList), self.query_one(DetailPane)]
         focused = self.focused
         current = next((i for i, p in enumerate(panes) if focused is p or (focused and p in focused.ancestors)), 0)
-        panes[max(0, min(current + step, len(panes) - 1))].focus()
+        # at once, not as `focus()` does it (a callback after the messages queued): a key that came
+        # in the same read of the terminal (typed quickly, over SSH) goes to the pane moved to
+        target = panes[max(0, min(current + step, len(panes) - 1))]
+        target.screen.set_focus(target)
 
     def action_open(self) -> None:
         """Enter: one pane to the right; on an item, that opens it (it counts as read now)."""
