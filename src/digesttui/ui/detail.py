@@ -177,13 +177,13 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                 markdown.highlight = wanted[2] if wanted else ()
                 note = self.query_one("#note", Static)
                 self.query_one(RenderedLines).set_lines([])
+                note.display = big  # (empty, it would still take a row below the item)
                 if big:
                     kb = len(text.encode()) // 1024
                     note.update(f"Rendering a {kb} KB item…")
                     self._render_big(text, self.scrollable_content_region.width)
                     await markdown.update("")
                 else:
-                    note.update("")
                     await markdown.update(text)
                 markdown.display = True
                 await self.query("#quick").remove()  # (the first item's, drawn without markdown-it)
@@ -212,7 +212,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         if self.source != text or not self.is_attached:
             return  # the cursor moved on, or the reader is closing
         self.query_one("#markdown").display = False
-        self.query_one("#note", Static).update("")
+        self.query_one("#note", Static).display = False
         self.query_one(RenderedLines).set_lines(strips)
 
 
