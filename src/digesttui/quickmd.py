@@ -1,5 +1,5 @@
-"""Markdown simple enough to draw without a Markdown parser: level-2 headings, paragraphs and `---`
-rules, with text, `*emphasis*`, `**strong**`, backslash escapes and http(s) links in them; read as
+"""Markdown simple enough to draw without a Markdown parser: headings, paragraphs and `---` rules,
+with text, `*emphasis*`, `**strong**`, backslash escapes and http(s) links in them; read as
 markdown-it reads it as Textual's Markdown widget configures it ("gfm-like": tables, strikethrough,
 HTML, linkify). The first screen draws its item from this before markdown-it and Textual's Markdown
 are imported and mounted (`ui/quickview.py`). Anything else, or anything whose reading is not
@@ -23,7 +23,7 @@ class Span(NamedTuple):
 
 class Block(NamedTuple):
     kind: str
-    """"h2", "p" or "hr"."""
+    """"h1" to "h6", "p" or "hr"."""
     text: str = ""
     spans: tuple[Span, ...] = ()
     """In the order markdown-it closes them (inner first), as Textual adds them."""
@@ -39,11 +39,11 @@ _LINKISH = re.compile(r"://|www\.|@|\S\.[^\s\d]|mailto:", re.IGNORECASE)
 _URL = re.compile(r"https?://(?:[A-Za-z0-9\-._~:/?#@!$'*+,;=]|%[0-9A-Fa-f]{2})+")
 """A link target that markdown-it passes through unchanged (no characters it would encode)."""
 
-_BLOCK_START = re.compile(r"[#>=<`~|\t]|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[-*_][-*_ \t]*$|\[")
+_BLOCK_START = re.compile(r"[#>=<`~|\t]|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[-*_][-*_ \t]*$")
 """A line that may start a block other than a paragraph (lists, quotes, code, tables, HTML,
-setext underlines, link definitions)."""
+setext underlines)."""
 
-_HEADING = re.compile(r"## +(.*?) *")
+_HEADING = re.compile(r"(#{1,6}) +(.*?) *")
 
 MOST_OPEN = 100
 """Runs of `*` left open at once, at most (each closing run looks through them: quadratic)."""
@@ -51,6 +51,8 @@ MOST_OPEN = 100
 
 def blocks(markdown: str) -> tuple[Block, ...] | None:
     """The blocks of `markdown`, or None if it holds anything else."""
+    if "]:" in markdown:
+        return None  # maybe a link reference definition
     out: list[Block] = []
     para: list[str] = []
     for raw in [*markdown.split("\n"), ""]:
@@ -67,10 +69,11 @@ def blocks(markdown: str) -> tuple[Block, ...] | None:
         if line == "---":
             out.append(Block("hr"))
         elif heading:
-            read = _Inline(heading[1]).read() if _bare(heading[1]) and not heading[1].endswith("#") else None
+            text = heading[2]
+            read = _Inline(text).read() if _bare(text) and not text.endswith("#") else None
             if read is None:
                 return None
-            out.append(Block("h2", *read))
+            out.append(Block(f"h{len(heading[1])}", *read))
         elif line:
             para.append(line)
     return tuple(out)
@@ -78,7 +81,7 @@ def blocks(markdown: str) -> tuple[Block, ...] | None:
 
 def _line(raw: str) -> str | None:
     """A line without the spaces at its ends, or None if it may start (or be part of) a block
-    other than a paragraph, a level-2 heading or a rule."""
+    other than a paragraph, a heading or a rule."""
     line = raw.strip(" ")
     if not line:
         return line

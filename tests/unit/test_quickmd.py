@@ -44,15 +44,14 @@ def _content(inline: Token) -> tuple[str, tuple[Span, ...]]:
 
 
 def reference(markdown: str) -> tuple[Block, ...] | str:
-    """markdown-it's blocks, or "other" where it finds more than headings of level 2, paragraphs
-    and rules."""
+    """markdown-it's blocks, or "other" where it finds more than headings, paragraphs and rules."""
     tokens = MarkdownIt("gfm-like").parse(markdown)
     out = []
     for at, token in enumerate(tokens):
         if token.type == "hr":
             out.append(Block("hr"))
-        elif token.type == "paragraph_open" or (token.type == "heading_open" and token.tag == "h2"):
-            out.append(Block("p" if token.type == "paragraph_open" else "h2", *_content(tokens[at + 1])))
+        elif token.type in ("paragraph_open", "heading_open"):
+            out.append(Block("p" if token.type == "paragraph_open" else token.tag, *_content(tokens[at + 1])))
         elif token.type not in ("inline", "paragraph_close", "heading_close"):
             return "other"
     return tuple(out)
@@ -194,8 +193,13 @@ def test_random_text_is_read_as_markdown_it_reads_it_or_not_at_all() -> None:
         "·",
         "\t",
         "@",
+        "# ",
+        "### ",
+        "\n#### ",
+        "]:",
+        "[t](https://e.com/x)",
     ]
-    rng = random.Random(26982)
+    rng = random.Random(13)
     read = 0
     for _ in range(6000):
         read += agrees("".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))))

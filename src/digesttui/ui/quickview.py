@@ -62,7 +62,31 @@ class QuickBlock(Static):
         self.post_message(QuickMarkdown.LinkClicked(href))
 
 
-class QuickH2(QuickBlock):
+class QuickHeader(QuickBlock):
+    pass
+
+
+class QuickH1(QuickHeader):
+    pass
+
+
+class QuickH2(QuickHeader):
+    pass
+
+
+class QuickH3(QuickHeader):
+    pass
+
+
+class QuickH4(QuickHeader):
+    pass
+
+
+class QuickH5(QuickHeader):
+    pass
+
+
+class QuickH6(QuickHeader):
     pass
 
 
@@ -74,7 +98,16 @@ class QuickRule(QuickBlock):
     pass
 
 
-_KINDS: dict[str, type[QuickBlock]] = {"h2": QuickH2, "p": QuickParagraph, "hr": QuickRule}
+_KINDS: dict[str, type[QuickBlock]] = {
+    "h1": QuickH1,
+    "h2": QuickH2,
+    "h3": QuickH3,
+    "h4": QuickH4,
+    "h5": QuickH5,
+    "h6": QuickH6,
+    "p": QuickParagraph,
+    "hr": QuickRule,
+}
 
 
 class QuickMarkdown(Widget):
@@ -94,11 +127,42 @@ class QuickMarkdown(Widget):
             & > .em { text-style: italic; }
             & > .strong { text-style: bold; }
         }
+        QuickHeader { color: $text; margin: 2 0 1 0; }
+        QuickH1 {
+            content-align: center middle;
+            color: $markdown-h1-color;
+            background: $markdown-h1-background;
+            text-style: $markdown-h1-text-style;
+        }
         QuickH2 {
-            margin: 2 0 1 0;
             color: $markdown-h2-color;
             background: $markdown-h2-background;
             text-style: $markdown-h2-text-style;
+        }
+        QuickH3 {
+            color: $markdown-h3-color;
+            background: $markdown-h3-background;
+            text-style: $markdown-h3-text-style;
+            margin: 1 0;
+            width: auto;
+        }
+        QuickH4 {
+            color: $markdown-h4-color;
+            background: $markdown-h4-background;
+            text-style: $markdown-h4-text-style;
+            margin: 1 0;
+        }
+        QuickH5 {
+            color: $markdown-h5-color;
+            background: $markdown-h5-background;
+            text-style: $markdown-h5-text-style;
+            margin: 1 0;
+        }
+        QuickH6 {
+            color: $markdown-h6-color;
+            background: $markdown-h6-background;
+            text-style: $markdown-h6-text-style;
+            margin: 1 0;
         }
         & > QuickParagraph { margin: 0 0 1 0; }
         QuickRule {
