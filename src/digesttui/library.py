@@ -16,14 +16,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain
 
 from digesttui.catalog import Catalog, catalog_path, light
 from digesttui.files import FILE_LIMIT, read_digest
-from digesttui.model import SHARED_TITLE, Digest, Item, newest_first
+from digesttui.model import Digest, Item, newest_first, shared_titles
 
 SUFFIXES = (".md", ".markdown")
 IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
@@ -173,6 +172,9 @@ class Snapshot:
     """Later snapshots have larger numbers."""
     heads: dict[str, tuple[Item, ...]] = field(default_factory=dict)
     """The item lists of some digests, read with them (the first screen's)."""
+    shared: frozenset[str] = frozenset()
+    """The titles of `digests` that `SHARED_TITLE` or more of them have (`model.shared_titles`):
+    the list shows their first headlines instead, which only these digests hold."""
 
     @property
     def item_count(self) -> int:
@@ -352,7 +354,6 @@ class Library:
             if progress and todo:
                 progress(self._snapshot(complete=False, total=total))
             self._parse(todo, progress, every, stop, total)
-            self._lead_shared_titles()
             self._pending.clear()
             self._loaded = True
             self.generation += 1
@@ -448,6 +449,9 @@ class Library:
         self, complete: bool = True, total: int | None = None, heads: dict[str, tuple[Item, ...]] | None = None
     ) -> Snapshot:
         digests = sorted(self._entries.values(), key=newest_first)
+        shared = shared_titles(digests)
+        if shared:
+            self._lead(digests, shared)
         notice, self._notice = self._notice, ""
         self._seq += 1
         return Snapshot(
@@ -460,7 +464,21 @@ class Library:
             pending=sum(d.pending for d in digests) if not complete else 0,
             seq=self._seq,
             heads=heads or {},
+            shared=shared,
         )
+
+    def _lead(self, digests: list[Digest], shared: frozenset[str]) -> None:
+        """The first headline, from the catalog, for the digests whose title is shared: the list
+        shows it then (as `Catalog.rows` gives it); the others hold none (`light`: at 100,000
+        digests of different titles, a cold load in-process 136 -> 124 MiB)."""
+        lacking = [i for i, d in enumerate(digests) if d.title in shared and d.count and not d.lead]
+        if not lacking:
+            return
+        with contextlib.suppress(sqlite3.Error):  # without, the list shows the title
+            leads = self.catalog.leads([digests[i].path for i in lacking])
+            for i in lacking:
+                if lead := leads.get(digests[i].path):
+                    digests[i] = self._entries[digests[i].path] = replace(digests[i], lead=lead)
 
     # --- live changes ---
 
@@ -484,7 +502,6 @@ class Library:
                 self._unstore(gone)
             if indexed:  # the change's items (else the index's build, under way, takes them too)
                 self.index()
-            self._lead_shared_titles()
             return self._snapshot()
 
     def due(self) -> list[str]:
@@ -538,17 +555,6 @@ class Library:
         copy of it (the scan's) would keep that copy alive (9 MiB at 100,000 files)."""
         self._entries.pop(digest.path, None)
         self._entries[digest.path] = light(digest)
-
-    def _lead_shared_titles(self) -> None:
-        """The first headline of the digests whose title `SHARED_TITLE` or more share (the list
-        shows it then, as `Catalog.rows` reads it), from the catalog; the others hold none (at
-        100,000 digests of different titles, cold, in-process: 136 -> 124 MiB)."""
-        titles = Counter(d.title for d in self._entries.values())
-        wanted = [p for p, d in self._entries.items() if d.count and not d.lead and titles[d.title] >= SHARED_TITLE]
-        if wanted:
-            with contextlib.suppress(sqlite3.Error):  # without, the list shows the title
-                for path, lead in self.catalog.leads(wanted).items():
-                    self._entries[path] = replace(self._entries[path], lead=lead)
 
     def _put(self, path: str, digest: Digest | None, changed: dict[str, Digest | None]) -> None:
         """Add, replace or (None) remove one entry; the catalog follows at the end of the batch."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from array import array
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
@@ -118,6 +120,11 @@ class Digest:
     def item_id(self, item: Item) -> str:
         """A stable id for read marks: the item's URL, else digest + headline."""
         return item.url or f"{self.path}#{item.title}"
+
+
+def shared_titles(digests: Iterable[Digest]) -> frozenset[str]:
+    """Titles `SHARED_TITLE` digests or more have (the list shows what tells them apart instead)."""
+    return frozenset(title for title, n in Counter(d.title for d in digests).items() if n >= SHARED_TITLE)
 
 
 def newest_first(digest: Digest) -> tuple[float, str]:

@@ -363,7 +363,7 @@ class Reader:
         """The title as the list shows it: without a leading date (the date column says it); when
         many digests share it, what tells this one apart (its description, else its first
         headline)."""
-        if digest.title in self._view.shared and (digest.description or digest.lead):
+        if digest.title in self._view.snapshot.shared and (digest.description or digest.lead):
             return digest.description or digest.lead
         return _LEADING_DATE.sub("", digest.title, count=1) or digest.title
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from itertools import accumulate, pairwise
 
 from digesttui.library import Snapshot
-from digesttui.model import SHARED_TITLE, Digest
+from digesttui.model import Digest
 from digesttui.state import State
 from digesttui.times import display_zone, in_order
 
@@ -30,8 +29,6 @@ class View:
     """The zone times are shown in (None: the machine's own), named when it is not that."""
     ordered: tuple[Digest, ...]
     """The digests newest first by the times shown."""
-    shared: frozenset[str]
-    """Titles `SHARED_TITLE` digests or more have."""
     base: int
     """The `seq` of the snapshot the reader held when this view was made (-1: none). Not the
     snapshot itself: kept, it kept a loading library's previous snapshot alive (15 MiB)."""
@@ -60,7 +57,6 @@ def view_of(snapshot: Snapshot, timezone: str | None, state: State, base: Snapsh
     read marks (a copy: the UI thread marks meanwhile), what is new since `base`."""
     digests = snapshot.digests
     zone, zone_name = display_zone(digests, timezone)
-    titles = Counter(d.title for d in digests)
     keys = b"".join(d.keys for d in digests)
     starts = array("q", accumulate((len(d.keys) // 8 for d in digests), initial=0))
     counted, read = state.read_keys_copy()
@@ -69,7 +65,6 @@ def view_of(snapshot: Snapshot, timezone: str | None, state: State, base: Snapsh
         zone,
         zone_name,
         in_order(digests, zone),
-        frozenset(title for title, n in titles.items() if n >= SHARED_TITLE),
         base.seq if base is not None else -1,
         added_paths(digests, base),
         keys,

@@ -11,6 +11,7 @@ import pytest
 from rich._wrap import divide_line  # what Textual used: English text must break exactly as it did
 
 from digesttui.library import Snapshot
+from digesttui.model import shared_titles
 from digesttui.parse import parse_digest
 from digesttui.reader import Reader
 from digesttui.state import State
@@ -109,7 +110,7 @@ def test_a_date_without_a_time_shows_no_time_and_other_years_show_the_year() -> 
 def reader_of(tmp_path: Path, *texts: tuple[str, str]) -> Reader:
     digests = tuple(sorted((parse_digest(t.encode(), p) for p, t in texts), key=lambda d: -d.sort_key))
     r = Reader(State(tmp_path / "s.json").load())
-    r.take(Snapshot(digests, ("/d",), total=len(digests), seq=1))
+    r.take(Snapshot(digests, ("/d",), total=len(digests), seq=1, shared=shared_titles(digests)))  # as Library makes it
     return r
 
 
