@@ -319,7 +319,8 @@ def tuned() -> Any:
 def library_load(folder: Path, runs: int) -> dict[str, float]:
     """In-process: every file parsed (child processes, as a cold start does), no catalog; the
     catalog built from nothing (the same parse, written to SQLite); the catalog read back."""
-    from digesttui.library import Library, parse_roots
+    from digesttui.library import Library
+    from digesttui.scan import parse_roots
 
     parsed, cold, warm = [], [], []
     for _ in range(runs):

@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 
 from digesttui import __version__
 from digesttui.files import file_kind
-from digesttui.library import Library, parse_roots
+from digesttui.library import Library
 from digesttui.model import Digest
 from digesttui.resources import resource
+from digesttui.scan import parse_roots
 from digesttui.state import State, state_path
 from digesttui.text import safe
 

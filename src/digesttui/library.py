@@ -9,149 +9,21 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import pickle
 import sqlite3
 import stat
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import chain
 
 from digesttui.catalog import Catalog, catalog_path, light
 from digesttui.files import FILE_LIMIT, read_digest
 from digesttui.model import Digest, Item, newest_first, shared_titles
+from digesttui.scan import is_digest_name, parse_all, scan, unreadable_folders
 
-SUFFIXES = (".md", ".markdown")
-IGNORED_ENDINGS = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
-SUBPROCESS_THRESHOLD = 400
-"""From how many files to parse a cold start in a child process."""
-
-
-def is_digest_name(name: str) -> bool:
-    """Whether a file name (or path) names a digest: `.md` or `.markdown`, not hidden."""
-    name = os.path.basename(name)
-    return not name.startswith(".") and name.lower().endswith(SUFFIXES)
-
-
-def is_watched_path(path: str) -> bool:
-    """Whether a file event is worth a look: not hidden, not an editor's or a writer's temp file."""
-    name = os.path.basename(path)
-    return not name.startswith(".") and not name.lower().endswith(IGNORED_ENDINGS)
-
-
-def scan(root: str, unreadable: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, os.stat_result]]:
-    """Digest files under root (a folder, recursively, or one file), with their stat results.
-
-    Hidden files and folders are skipped; symlinks are followed, but never round a loop. A
-    folder that cannot be listed is added to `unreadable` with the reason."""
-    try:
-        st = os.stat(root)
-    except OSError:
-        return
-    if not stat.S_ISDIR(st.st_mode):
-        yield root, st
-        return
-    seen: set[tuple[int, int]] = set()
-    stack = [(root, st)]
-    while stack:
-        folder, folder_st = stack.pop()
-        if (folder_st.st_dev, folder_st.st_ino) in seen:
-            continue
-        seen.add((folder_st.st_dev, folder_st.st_ino))
-        yield from _listed(folder, stack, unreadable)
-
-
-def _listed(
-    folder: str, stack: list[tuple[str, os.stat_result]], unreadable: list[tuple[str, str]] | None
-) -> Iterator[tuple[str, os.stat_result]]:
-    """A folder's digest files; its subfolders go on `stack`."""
-    try:
-        # an entry at a time: 100,000 entries listed, each with its stat, were 85 MiB
-        with os.scandir(folder) as listing:
-            for entry in listing:
-                if entry.name.startswith("."):
-                    continue
-                try:
-                    entry_st = entry.stat()
-                except OSError:
-                    continue
-                if stat.S_ISDIR(entry_st.st_mode):
-                    stack.append((entry.path, entry_st))
-                elif stat.S_ISREG(entry_st.st_mode) and is_digest_name(entry.name):
-                    yield entry.path, entry_st
-    except OSError as exc:  # not listed, or failed while being read: what was read stays
-        if unreadable is not None:
-            unreadable.append((folder, f"folder cannot be read: {exc.strerror or exc}"))
-
-
-def _parse_all(paths: list[str], limit: int) -> Iterator[Digest]:
-    """Read and parse files, newest first as given: many in child processes (see `parsejob`),
-    one a core, taking chunks in turn; few files (or whatever the children leave) here."""
-    done: set[str] = set()
-    if len(paths) >= SUBPROCESS_THRESHOLD:
-        with contextlib.suppress(Exception):  # the children are only a speed-up
-            yield from _parse_in_children(paths, done, limit)
-    for path in paths:
-        if path not in done:
-            yield read_digest(path, limit=limit)
-
-
-def parse_roots(roots: Iterable[str], limit: int = FILE_LIMIT) -> list[Digest]:
-    """Every digest under the roots, parsed in full, newest first: `--check` and `--json`, which
-    need no catalog."""
-    found: dict[str, os.stat_result] = {}
-    unreadable: list[tuple[str, str]] = []
-    for root in roots:
-        found.update(scan(os.path.abspath(root), unreadable))
-    digests = [*_unreadable_folders(unreadable).values(), *_parse_all(sorted(found), limit)]
-    return sorted(digests, key=lambda d: (-d.sort_key, d.path))
-
-
-def _parse_in_children(paths: list[str], done: set[str], limit: int) -> Iterator[Digest]:
-    from digesttui.parsejob import CHUNK
-
-    count = max(1, min(os.cpu_count() or 1, 4))
-    shares: list[list[str]] = [[] for _ in range(count)]
-    for n, start in enumerate(range(0, len(paths), CHUNK)):
-        shares[n % count].extend(paths[start : start + CHUNK])
-    children = []
-    try:
-        for share in shares:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "digesttui.parsejob", str(limit)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-            children.append((child, len(share)))
-            assert child.stdin is not None
-            child.stdin.write("\0".join(share).encode("utf-8", "surrogateescape"))
-            child.stdin.close()
-        left = [n for _, n in children]
-        while any(left):
-            for i, (child, _) in enumerate(children):
-                if left[i]:
-                    chunk = pickle.load(child.stdout)  # type: ignore[arg-type]
-                    left[i] -= len(chunk)
-                    for digest in chunk:
-                        done.add(digest.path)
-                        yield digest
-    finally:
-        for child, _ in children:
-            child.kill()
-            child.wait()
-
-
-def _unreadable_folders(unreadable: list[tuple[str, str]]) -> dict[str, Digest]:
-    """Folders that could not be listed, as entries with the reason: never skipped in silence."""
-    from digesttui.parse import unreadable as entry
-
-    return {path: entry(path, why) for path, why in unreadable}
 
 
 @dataclass(frozen=True)
@@ -399,7 +271,7 @@ class Library:
                 old = old if old is not None and not old.pending else pending(path, st.st_mtime_ns)
             entries[old.path] = old  # its own path, not the scan's copy: that one goes with the scan
         total = len(entries)
-        entries.update(_unreadable_folders(unreadable))
+        entries.update(unreadable_folders(unreadable))
         gone = [path for path in self._entries if path not in entries]
         if gone:
             self._unstore(gone)
@@ -417,7 +289,7 @@ class Library:
     ) -> None:
         batch: list[Digest] = []
         last = time.monotonic()
-        for digest in _parse_all(paths, self.limit):
+        for digest in parse_all(paths, self.limit):
             if stop is not None and stop.is_set():
                 break
             batch.append(digest)
@@ -526,7 +398,7 @@ class Library:
             for found, found_st in scan(path, unreadable):
                 self._refresh_file(found, found_st, settle, changed)
                 kept.add(found)
-            for folder, digest in _unreadable_folders(unreadable).items():
+            for folder, digest in unreadable_folders(unreadable).items():
                 self._entries[folder] = digest  # listed with its reason; not a file for the catalog
                 self.generation += 1
                 kept.add(folder)

@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 import watchfiles
 
-from digesttui.library import Library, Snapshot, is_watched_path
+from digesttui.library import Library, Snapshot
+from digesttui.scan import is_watched_path
 
 TICK_MS = 500
 POLL_MS = 250

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from digesttui.catalog import Catalog
-from digesttui.library import Library, parse_roots
+from digesttui.library import Library
+from digesttui.scan import parse_roots
 from tests.conftest import bump_mtime, digest_text, write
 
 ONE = ("One", "https://one.example")

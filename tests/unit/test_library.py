@@ -5,7 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from digesttui.library import Library, Snapshot, scan
+from digesttui.library import Library, Snapshot
+from digesttui.scan import scan
 from tests.conftest import bump_mtime, digest_text, write
 
 ONE = ("One", "https://one.example")
@@ -144,24 +145,24 @@ def test_model_modules_do_not_import_textual() -> None:
 
 
 def test_many_files_parse_in_child_processes_same_as_here(tmp_path: Path, monkeypatch) -> None:
-    from digesttui import library
+    from digesttui import scan as scanning
 
-    count = library.SUBPROCESS_THRESHOLD + 50
+    count = scanning.SUBPROCESS_THRESHOLD + 50
     for n in range(count):
         write(tmp_path, f"d{n:04}.md", digest_text(f"D{n}", f"2025-01-01T{n % 24:02}:00:00", ONE, TWO))
     write(tmp_path, "broken.md", b"\xff")
     in_children = Library([str(tmp_path)]).load()
-    monkeypatch.setattr(library, "SUBPROCESS_THRESHOLD", 10**9)
+    monkeypatch.setattr(scanning, "SUBPROCESS_THRESHOLD", 10**9)
     here = Library([str(tmp_path)]).load()
     assert in_children.digests == here.digests
     assert len(here.digests) == count + 1
 
 
 def test_a_failing_child_falls_back_to_parsing_here(tmp_path: Path, monkeypatch) -> None:
-    from digesttui import library
+    from digesttui import scan as scanning
 
-    monkeypatch.setattr(library, "SUBPROCESS_THRESHOLD", 5)
-    monkeypatch.setattr(library.sys, "executable", "/bin/false")
+    monkeypatch.setattr(scanning, "SUBPROCESS_THRESHOLD", 5)
+    monkeypatch.setattr(scanning.sys, "executable", "/bin/false")
     for n in range(12):
         write(tmp_path, f"d{n:02}.md", digest_text(f"D{n}", "2025-01-01", ONE))
     snap = Library([str(tmp_path)]).load()
