@@ -30,11 +30,12 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
-from itertools import pairwise, starmap
+from itertools import starmap
 from typing import Any
 
-from digesttui import __version__
+from digesttui import __version__, finding
 from digesttui.files import owned_privately, private_folder
+from digesttui.finding import spaced
 from digesttui.inline import visible
 from digesttui.model import SHARED_TITLE, Digest, Item, Link, Problem
 
@@ -61,23 +62,15 @@ _TABLES = (
         targets TEXT NOT NULL  -- where its links lead: searched by a query that looks like a link
     )""",
     "CREATE INDEX items_of ON items (digest, n)",
-    # the search index: every three characters of what each item shows, spaced out (`_spaced`:
+    # the search index: every three characters of what each item shows, spaced out (`finding.spaced`:
     # a word of one or two characters is three or five then); no copy of the text, no positions:
-    # asked for a word's pairs of characters (`_match`), it gives the items that may hold it, and
+    # asked for a word's pairs of characters (`finding._match`), it gives the items that may hold it, and
     # LIKE looks at their text
     "CREATE VIEW items_spaced AS SELECT id, spaced(shown) AS shown FROM items",
     "CREATE VIRTUAL TABLE items_text USING fts5"
     "(shown, content = 'items_spaced', content_rowid = 'id', tokenize = 'trigram', detail = 'none')",
     "INSERT INTO info (key, value) VALUES ('indexed', '0')",
 )
-SCAN_FIRST = 0.005
-"""Seconds a search scans newest first (a common word is found at once) before it asks the
-index instead."""
-FEW = 5000
-"""Up to how many items the index gives are read and sorted (more: looked up newest first)."""
-COMMON = 8
-"""A word in more than one item in this many is scanned for even when the first scan ran out of
-time (a cold cache, a busy machine): looked up in the index, it took ~95 ms at 100,000 digests."""
 INDEX_CHUNK = 1000
 """Items indexed a transaction: what a writer (a new digest) may wait for."""
 
@@ -122,7 +115,7 @@ class Catalog:
     def _open(self, path: str | None) -> sqlite3.Connection:
         if path is None:
             db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            db.create_function("spaced", 1, _spaced, deterministic=True)
+            db.create_function("spaced", 1, spaced, deterministic=True)
             _create(db)
             return db
         try:
@@ -225,79 +218,19 @@ class Catalog:
     def search(self, words: Sequence[str], links: bool, limit: int) -> list[tuple[float, str, Item, str]]:
         """Items that hold every word (lowered), newest digest first, at most `limit`: (the
         digest's sort key and path, the item's head, what it shows). With `links`, the links'
-        targets are searched too.
-
-        The trigram index says which items may hold every word, counted up to `FEW`: that few (a
-        rare word), they are read and sorted. More: digest by digest from the newest until `limit`
-        hits, for `SCAN_FIRST` seconds (a common word is found at once); then, unless the word is
-        in most items (`COMMON`), the index's items, looked up as the digests are gone through
-        newest first (only their text is read). The index is of the text spaced out, where `模型`
-        is `␟模␟型␟`: a word of any length is in it."""
-        where, values = [], []  # type: list[str], list[object]
-        for word in words:
-            targets = " OR i.targets LIKE ? ESCAPE '\\'" if links else ""
-            where.append(f"(i.shown LIKE ? ESCAPE '\\'{targets})")
-            values += [_like(word)] * (2 if links else 1)
-        # the digests in the index's order, newest first, each one's items looked up: the
-        # search stops at `limit` (sorting every match first took 100 ms for a common word)
-        scan = (
-            "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown"
-            " FROM digests d INDEXED BY digests_newest CROSS JOIN items i ON i.digest = d.id WHERE "
-            + " AND ".join(where)
-            + " ORDER BY d.sort_key DESC, d.path LIMIT ?"
-        )
-        # few items that the index says may hold the words: those, sorted; many: the newest
-        # first, each looked up among them (only their text is read)
-        few = (
-            "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown FROM items_text t"
-            " JOIN items i ON i.id = t.rowid JOIN digests d ON d.id = i.digest"
-            f" WHERE items_text MATCH ? AND {' AND '.join(where)} ORDER BY d.sort_key DESC, d.path LIMIT ?"
-        )
-        many = scan.replace(" WHERE ", " WHERE i.id IN (SELECT rowid FROM items_text WHERE items_text MATCH ?) AND ", 1)
+        targets are searched too. Which way they are found: `finding.find`."""
         if self._searcher is not self._db:
             self._searcher.interrupt()  # a search still running is for an older query: it stops
         with self._search_lock:
             db = self._searcher
             try:
-                indexed, items = _index_state(db)
-                if words and not links and indexed >= items:
-                    match = _match(words)
-                    if _counted(db, match, FEW) <= FEW:  # a rare word
-                        rows = db.execute(few, (match, *values, limit)).fetchall()
-                    elif (scanned := self._within(SCAN_FIRST, scan, (*values, limit))) is not None:
-                        rows = scanned
-                    elif _counted(db, match, items // COMMON) > items // COMMON:  # the scan is still the way
-                        rows = db.execute(scan, (*values, limit)).fetchall()
-                    else:
-                        rows = db.execute(many, (match, *values, limit)).fetchall()
-                else:
-                    rows = db.execute(scan, (*values, limit)).fetchall()
+                rows = finding.find(db, words, links, limit, *_index_state(db))
             except sqlite3.OperationalError as exc:
                 if "interrupted" not in str(exc):
                     raise
                 return []  # a newer query stopped this one
         rows.sort(key=lambda r: (-r[0], r[1], r[2]))
         return [(key, path, _head(n, title, url, section), shown) for key, path, n, title, url, section, shown in rows]
-
-    def _within(self, seconds: float, query: str, values: tuple[object, ...]) -> list[Any] | None:
-        """The rows of a query on the search's connection, or None if it took longer than that."""
-        deadline = time.monotonic() + seconds
-        over = False
-
-        def check() -> bool:
-            nonlocal over
-            over = time.monotonic() > deadline
-            return over
-
-        self._searcher.set_progress_handler(check, 50_000)  # rarely: each call waits for the GIL
-        try:
-            return self._searcher.execute(query, values).fetchall()
-        except sqlite3.OperationalError:
-            if over:
-                return None
-            raise
-        finally:
-            self._searcher.set_progress_handler(None, 0)
 
     def whole(self) -> bool:
         """Whether the file and the search index are whole (SQLite's and FTS5's own checks; the
@@ -391,13 +324,6 @@ def _index_state(db: sqlite3.Connection) -> tuple[int, int]:
     return done, db.execute("SELECT max(id) FROM items").fetchone()[0] or 0
 
 
-def _counted(db: sqlite3.Connection, match: str, upto: int) -> int:
-    """How many items the index says may match, counted no further than past `upto` (counting
-    40,000 took 14 ms, 5,000 2 ms)."""
-    query = "SELECT count(*) FROM (SELECT 1 FROM items_text WHERE items_text MATCH ? LIMIT ?)"
-    return int(db.execute(query, (match, upto + 1)).fetchone()[0])
-
-
 def _head(n: int, title: str, url: str | None, section: str) -> Item:
     """An item as the item list shows it: no summary, no links."""
     return Item(n, title, url, (), "", sys.intern(section))
@@ -412,11 +338,6 @@ def _unindex(db: sqlite3.Connection, path: str) -> None:
         " AND i.id <= (SELECT CAST(value AS INTEGER) FROM info WHERE key = 'indexed')",
         (path,),
     )
-
-
-def _like(word: str) -> str:
-    """A LIKE pattern (ESCAPE '\\') for text that holds `word`."""
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _item_row(item: Item) -> tuple[object, ...]:
@@ -491,27 +412,9 @@ def _zoned(date: datetime | None) -> datetime | None:
     return date if zone is date.tzinfo else date.replace(tzinfo=zone)
 
 
-SPACER = "\x1f"
-"""Between the characters of the text indexed: a control character, which no text shown holds."""
-
-
-def _spaced(text: str) -> str:
-    """`abc` as `␟a␟b␟c␟`: in the trigram index, a word of one character is three."""
-    return SPACER + SPACER.join(text) + SPACER
-
-
-def _match(words: Sequence[str]) -> str:
-    """What the index is asked for: the items that hold each pair of characters of every word
-    (`模型发`: `模␟型` and `型␟发`), or a word's one character, all in one FTS5 query. (Asked by
-    LIKE, the index would also look up each character alone: for `模型发`, 38 -> 78 ms at 10,000
-    digests.)"""
-    pairs = [p for w in words for p in ([a + SPACER + b for a, b in pairwise(w)] or [SPACER + w + SPACER])]
-    return " AND ".join('"' + pair.replace('"', '""') + '"' for pair in dict.fromkeys(pairs))
-
-
 def _connect(path: str) -> sqlite3.Connection:
     db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5)
-    db.create_function("spaced", 1, _spaced, deterministic=True)
+    db.create_function("spaced", 1, spaced, deterministic=True)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")  # WAL: a power cut may lose the last commits, never the file
     db.execute("PRAGMA foreign_keys = ON")

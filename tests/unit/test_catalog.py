@@ -234,12 +234,12 @@ def test_the_search_index_finds_what_the_scan_finds_and_follows_changes(tmp_path
     assert scanned[("量子计算",)] and scanned[("o5_mini",)] and not scanned[("不在",)]
     assert library.catalog.index()
     assert {tuple(q): found(q) for q in queries} == scanned  # few items in the index: read, sorted
-    monkeypatch.setattr("digesttui.catalog.FEW", 0)
+    monkeypatch.setattr("digesttui.finding.FEW", 0)
     assert {tuple(q): found(q) for q in queries} == scanned  # more: a scan from the newest, in time
-    monkeypatch.setattr(Catalog, "_within", lambda *_: None)  # the scan too slow
-    monkeypatch.setattr("digesttui.catalog.COMMON", 1)
+    monkeypatch.setattr("digesttui.finding._within", lambda *_: None)  # the scan too slow
+    monkeypatch.setattr("digesttui.finding.COMMON", 1)
     assert {tuple(q): found(q) for q in queries} == scanned  # the index's, looked up newest first
-    monkeypatch.setattr("digesttui.catalog.COMMON", 10**9)
+    monkeypatch.setattr("digesttui.finding.COMMON", 10**9)
     assert {tuple(q): found(q) for q in queries} == scanned  # in most items: scanned after all
     # a changed file's old text leaves the index, its new text comes in with the change
     changed = docs / "2025-01-01.md"
