@@ -94,9 +94,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         """Called each time the pane has drawn what was asked (the app: the first screen is complete)."""
 
     def hand(self, full: Digest | None) -> None:
-        """A digest in full, read before the pane asked (the first screen's)."""
-        if full is not None and self._full is None:
-            self._full = full
+        """A digest in full, read before the pane asked (the first screen's, by the prefetch)."""
+        self._full = full or self._full
 
     def full_item(self, digest: Digest | None, item: Item | None) -> Item | None:
         """The item in full, if the pane has its digest in full (the one shown)."""
@@ -138,7 +137,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
             return self._wanted == self._shown  # (asked again)
         if self._full is None or self.highlight or len(item.summary) > AT_HAND or self.query("#markdown"):
             return False
-        text = item_markdown(self._full, item, self.when(self._full))
+        text = _markdown((self._full, item, ()), self.when)
         found = quickmd.blocks(text)
         if found is None:
             return False
