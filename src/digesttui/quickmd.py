@@ -1,16 +1,17 @@
 """Markdown simple enough to draw without a Markdown parser: headings, paragraphs and `---` rules,
 with text, `*emphasis*`, `**strong**`, backslash escapes and http(s) links in them; read as
-markdown-it reads it as Textual's Markdown widget configures it ("gfm-like": tables, strikethrough,
-HTML, linkify). The first screen draws its item from this before markdown-it and Textual's Markdown
-are imported and mounted (`ui/quickview.py`). Anything else, or anything whose reading is not
-certain, gives None, and the caller uses the real thing; a test holds this to markdown-it's own
-tokens. Pure."""
+markdown-it reads it as the detail pane configures it (`mdit`: Textual's "gfm-like", with tables,
+strikethrough, HTML, linkify; and CJK-friendly emphasis). The first screen draws its item from
+this before markdown-it and Textual's Markdown are imported and mounted (`ui/quickview.py`).
+Anything else, or anything whose reading is not certain, gives None, and the caller uses the real
+thing; a test holds this to markdown-it's own tokens. Pure."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import NamedTuple
+
+from digesttui.flanking import ASCII_PUNCT, delims
 
 
 class Span(NamedTuple):
@@ -28,10 +29,6 @@ class Block(NamedTuple):
     spans: tuple[Span, ...] = ()
     """In the order markdown-it closes them (inner first), as Textual adds them."""
 
-
-_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_WHITESPACE = frozenset("\t\n\v\f\r \xa0\u1680\u202f\u205f\u3000") | {chr(c) for c in range(0x2000, 0x200B)}
-"""What markdown-it takes for whitespace and punctuation around `*` (`scanDelims`)."""
 
 _LINKISH = re.compile(r"://|www\.|@|\S\.[^\s\d]|mailto:", re.IGNORECASE)
 """Text that linkify might turn into a link (a host name, an address): left to the real thing."""
@@ -98,10 +95,6 @@ def _bare(text: str) -> bool:
     return bool(text) and not text[0].isspace() and not text[-1].isspace()
 
 
-def _punct(ch: str) -> bool:
-    return ch in _ASCII_PUNCT or unicodedata.category(ch).startswith(("P", "S"))
-
-
 class _Delim:
     """A run of `*`: emphasis (1) or strong (2) if matched, else text."""
 
@@ -152,8 +145,8 @@ class _Inline:
             nxt = src[at + 1] if at + 1 < self.hi else ""
             if nxt == "\n":
                 return None  # a hard break
-            self.text.append(nxt if nxt in _ASCII_PUNCT else "\\")
-            return at + (2 if nxt in _ASCII_PUNCT else 1)
+            self.text.append(nxt if nxt in ASCII_PUNCT else "\\")
+            return at + (2 if nxt in ASCII_PUNCT else 1)
         if ch == "\n":
             return at + 1 if self._add(_SOFT) else None
         if ch == "*":
@@ -190,12 +183,7 @@ class _Inline:
         src, end = self.src, at
         while end < self.hi and src[end] == "*":
             end += 1
-        last = src[at - 1] if at > 0 else " "
-        nxt = src[end] if end < self.hi else " "
-        last_space, next_space = last in _WHITESPACE, nxt in _WHITESPACE
-        last_punct, next_punct = _punct(last), _punct(nxt)
-        left = not (next_space or (next_punct and not (last_space or last_punct)))
-        right = not (last_space or (last_punct and not (next_space or next_punct)))
+        left, right = delims(src[max(0, at - 2) : at], src[end] if end < self.hi else " ", True)
         if end - at > 2 or len(self.openers) > MOST_OPEN:
             return None  # runs of three and more: not certain; many open: slow
         if not (left or right):

@@ -26,7 +26,7 @@ categories: ["AI模型", "行业动态"]
 ## 模型发布
 
 1.  [标题一 GPT 5.2 *新*](https://x.com/a/status/1)
-    名为**“CC”**的代理，可以为用户提供**今日日程**简报。见 *斜体* 与 \\*星号\\*。
+    名为**“CC”**的代理，**注意：**可以为用户提供**今日日程**简报。见 *斜体* 与 \\*星号\\*。
 
     第二段：更多内容，Sam Altman表示 **Images 1.5** 在多方面取得了显著提升。一段很长的话，好让它在窄的窗格里折成几行。
 
@@ -77,6 +77,9 @@ async def test_the_first_item_is_in_the_first_frame_and_looks_as_textual_markdow
         quick = drawn(app)
         summary = "第二段" if newest == "crafted" else "今日正式推出了"
         assert any(summary in str(run[3]) for run in quick)
+        if newest == "crafted":  # bold as a Chinese writer means it (`flanking`), in both drawings
+            assert not any("**" in str(run[3]) for run in quick)
+            assert all(any(text in str(r[3]) and "bold" in r[2] for r in quick) for text in ("“CC”", "注意："))
         await pilot.press("l", "j", "k", "h")  # item 2 and back: the first item through Textual's Markdown
         await wait_for(pilot, lambda: not app.query("#quick") and detail.settled, what="drawn by Markdown")
         await settled(pilot)

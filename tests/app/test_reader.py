@@ -247,7 +247,7 @@ async def test_ten_thousand_rows_do_not_mount_widgets() -> None:
 async def test_a_very_long_item_is_rendered_off_the_ui_loop(tmp_path: Path) -> None:
     from digesttui.ui.detail import BIG, RenderedLines
 
-    paragraph = "A long paragraph of a very long item, with **bold** words. " * 8
+    paragraph = "A long paragraph of a very long item, with **bold** words, **注意：**这里. " * 8
     body = "\n\n".join(f"   {paragraph} [{n}]" for n in range(BIG // len(paragraph) + 20))
     write(tmp_path, "2025-01-01.md", f"---\ntitle: Big\ndate: 2025-01-01\n---\n1. [Big](https://b.example)\n\n{body}\n")
     app = DigestApp([str(tmp_path)], watch=False)
@@ -260,6 +260,7 @@ async def test_a_very_long_item_is_rendered_off_the_ui_loop(tmp_path: Path) -> N
         assert not app.query_one("#markdown").display
         text = "\n".join(strip.text for strip in lines.lines)
         assert "A long paragraph" in text and "[3]" in text
+        assert "注意：这里" in text and "**" not in text  # read as the rest (`mdit`: CJK-friendly emphasis)
         await pilot.press("l", "l", "G")
         await pilot.pause()
         assert panes(app)[2].scroll_y > 100

@@ -1,5 +1,6 @@
-"""The first screen's Markdown reading (`quickmd`) against markdown-it's own, as Textual's Markdown
-widget configures and reads it: whatever it reads, it reads the same, or it says it cannot."""
+"""The first screen's Markdown reading (`quickmd`) against markdown-it's own, as the detail pane's
+Markdown widget configures and reads it (`mdit`): whatever it reads, it reads the same, or it says
+it cannot."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from digesttui import quickmd
 from digesttui.files import read_digest
+from digesttui.mdit import parser
 from digesttui.quickmd import Block, Span
 from digesttui.render import item_markdown
 from tests.conftest import SEEDS
@@ -45,7 +46,7 @@ def _content(inline: Token) -> tuple[str, tuple[Span, ...]]:
 
 def reference(markdown: str) -> tuple[Block, ...] | str:
     """markdown-it's blocks, or "other" where it finds more than headings, paragraphs and rules."""
-    tokens = MarkdownIt("gfm-like").parse(markdown)
+    tokens = parser().parse(markdown)
     out = []
     for at, token in enumerate(tokens):
         if token.type == "hr":
@@ -98,6 +99,9 @@ def test_every_item_of_the_samples_is_read_as_markdown_it_reads_it() -> None:
         "para\n---",
         "para\n## head\nmore",
         "  indented\n   more",
+        "名为**“CC”**的代理，**注意：**可以",
+        "这是**“重点”**。*「斜体」*的",
+        'a**“b”**c a**"b"**c',
     ],
 )
 def test_read_as_markdown_it_reads_it(markdown: str) -> None:
@@ -110,6 +114,7 @@ def test_read_as_markdown_it_reads_it(markdown: str) -> None:
         "今日推出了**Images 1.5模型**，该模型已上线。",
         "## [OpenAI发布Images 1.5](https://x.com/sama/status/1)\n\nSource: <https://x.com/sama/status/1>",
         "*热点*\n\n## x\n\ntext\n\n---\n\nmore",
+        "名为**“CC”**的代理，**注意：**可以",
     ],
 )
 def test_what_it_reads(markdown: str) -> None:
@@ -198,9 +203,23 @@ def test_random_text_is_read_as_markdown_it_reads_it_or_not_at_all() -> None:
         "\n#### ",
         "]:",
         "[t](https://e.com/x)",
+        "：",
+        "「",
+        "」",
+        "、",
+        '"',
+        "«",
+        "🔥",
+        "\ufe01",
+        "\U000e0100",
     ]
     rng = random.Random(13)
     read = 0
     for _ in range(6000):
         read += agrees("".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))))
     assert read > 600
+    # and dense in runs of `*` between CJK and other punctuation, letters and spaces (`flanking`)
+    dense = ["*", "**", "“", "”", "：", "「", "」", "。", '"', "模", "型", "a", " ", "\ufe01", "🔥"]
+    for _ in range(4000):
+        read += agrees("".join(rng.choice(dense) for _ in range(rng.randint(1, 12))))
+    assert read > 2600

@@ -217,11 +217,17 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
 
 def rich_lines(text: str, width: int) -> list[Strip]:
     """Markdown rendered by Rich, as lines to draw (in a thread: seconds for a 200 KB text)."""
+    from markdown_it import MarkdownIt
     from rich.console import Console
     from rich.markdown import Markdown as RichMarkdown
 
+    from digesttui.mdit import cjk_friendly
+
     console = Console(width=max(20, width), force_terminal=True, color_system="truecolor", legacy_windows=False)
-    lines = console.render_lines(RichMarkdown(text, hyperlinks=False), pad=False)
+    markdown = RichMarkdown("", hyperlinks=False)
+    # read as the detail pane reads the rest (`mdit`); Rich's own parser, that is, with CJK-friendly emphasis
+    markdown.markup, markdown.parsed = text, cjk_friendly(MarkdownIt().enable(["strikethrough", "table"])).parse(text)
+    lines = console.render_lines(markdown, pad=False)
     return [Strip(Segment.adjust_line_length(line, width)) for line in lines]
 
 
