@@ -296,5 +296,17 @@ def test_keys_that_arrive_together_act_where_the_first_one_moved_the_focus(tmp_p
     term.shows("02日第2条的摘要")  # the second item of the newest digest, not the other digest
     term.press("hj")
     term.shows("01日第1条的摘要")  # the digest below
+    term.press("/")
+    term.shows("Type to search")
+    term.press("01日第1")
+    term.shows("1 hit for '01日第1'")
+    term.press("\rj")  # the hit opened in the items, and the next item
+    term.shows("01日第2条的摘要")
+    term.press("/")
+    term.shows("1 hit for '01日第1'")  # the last query, again, selected: typing replaces it
+    term.press("日第")
+    term.shows("6 hits for '日第'")
+    term.press("\x1b[Bj\r")  # down to the hits, the second one, opened
+    term.shows("02日第2条的摘要")
     term.press("q")
     assert term.exit_code() == 0

@@ -35,7 +35,7 @@ from digesttui.ui import linkactions, wrapping
 from digesttui.ui.detail import DetailPane
 from digesttui.ui.keys import APP_BINDINGS, all_bindings, keymap_problems
 from digesttui.ui.lists import DigestList, ItemList
-from digesttui.ui.rowlist import RowList
+from digesttui.ui.rowlist import RowList, focus_now
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -396,10 +396,7 @@ class DigestApp(App[None]):
         panes = [self.query_one(DigestList), self.query_one(ItemList), self.query_one(DetailPane)]
         focused = self.focused
         current = next((i for i, p in enumerate(panes) if focused is p or (focused and p in focused.ancestors)), 0)
-        # at once, not as `focus()` does it (a callback after the messages queued): a key that came
-        # in the same read of the terminal (typed quickly, over SSH) goes to the pane moved to
-        target = panes[max(0, min(current + step, len(panes) - 1))]
-        target.screen.set_focus(target)
+        focus_now(panes[max(0, min(current + step, len(panes) - 1))])
 
     def action_open(self) -> None:
         """Enter: one pane to the right; on an item, that opens it (it counts as read now)."""
@@ -554,7 +551,7 @@ class DigestApp(App[None]):
         self.reader.open_hit(found[0], found[1])
         self.query_one(DigestList).jump(self.reader.digest_index)
         self._show_digests()
-        self.query_one(ItemList).focus()
+        focus_now(self.query_one(ItemList))
 
     # --- links (digesttui.ui.linkactions) ---
 

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from digesttui.typeset import cell_len
 
@@ -23,6 +24,13 @@ PANE_BINDINGS: list[BindingType] = [
 ]
 """Tab goes digests -> items -> detail in every layout (Textual's own focus order follows where
 the panes are drawn, which the stacked layouts change)."""
+
+
+def focus_now(widget: Widget) -> None:
+    """Focus `widget` at once, not as `Widget.focus` does it (a callback after the messages already
+    queued): a key that came in the same read of the terminal (typed quickly, over SSH: `lj`, Enter
+    and `j`) goes where the focus moved."""
+    widget.screen.set_focus(widget)
 
 
 def fit(text: Text, width: int) -> Text:

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 from digesttui.search import MOST_HITS
 from digesttui.text import safe, shorten
 from digesttui.ui.frames import HeldFrames
-from digesttui.ui.rowlist import RowList
+from digesttui.ui.rowlist import RowList, focus_now
 from digesttui.ui.screens import SCREENS_CSS
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class SearchResults(RowList):
 
     def action_cursor(self, delta: int) -> None:
         if delta < 0 and self.cursor == 0:
-            self.screen.query_one(Input).focus()  # up from the first hit: back to the query
+            focus_now(self.screen.query_one(Input))  # up from the first hit: back to the query
         else:
             super().action_cursor(delta)
 
@@ -72,7 +72,8 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="search.back"),
         Binding("down", "results", "Results", show=False, id="search.results"),
-        Binding("enter", "open", "Open", id="search.open"),
+        # before the query box's own Enter (a message later): a key typed with it goes to the panes
+        Binding("enter", "open", "Open", id="search.open", priority=True),
     ]
 
     app: DigestApp
@@ -93,7 +94,7 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
 
     def on_mount(self) -> None:
         query = self.query_one(Input)
-        query.focus()
+        focus_now(query)
         # held as the query changes, not at `Input.Changed`: that comes a message later, and a
         # frame (the letter without its hits) could be drawn in between
         self.watch(query, "value", lambda: self._frames.hold(self.app), init=False)
@@ -135,9 +136,8 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
         self._frames.release()
 
     def action_results(self) -> None:
-        self.query_one(SearchResults).focus()
+        focus_now(self.query_one(SearchResults))
 
-    @on(Input.Submitted)
     def action_open(self) -> None:
         results = self.query_one(SearchResults)
         if results.hits:

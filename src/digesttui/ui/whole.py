@@ -19,6 +19,7 @@ from digesttui.files import read_body
 from digesttui.model import Digest
 from digesttui.ui.detail import BIG, SCROLL_BINDINGS, RenderedLines, rich_lines
 from digesttui.ui.markdown import LinkedMarkdown
+from digesttui.ui.rowlist import focus_now
 from digesttui.ui.screens import SCREENS_CSS
 
 
@@ -55,7 +56,7 @@ class WholeDigest(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Document).focus()
+        focus_now(self.query_one(Document))
         self._read(self.query_one(Document).scrollable_content_region.width)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
