@@ -301,3 +301,27 @@ async def test_typing_in_search_is_text_not_keys(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one("#query").value == "q?ns"
+
+
+async def test_down_to_the_hits_and_up_again_keeps_the_query_to_type_on(tmp_path: Path) -> None:
+    from digesttui.ui.search import SearchResults
+
+    app = make(tmp_path, mark_read="manual")
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await start(pilot, app)
+        await pilot.press("slash", *"summary")
+        query, results = app.screen.query_one("#query"), app.screen.query_one(SearchResults)
+        await wait_for(pilot, lambda: len(results.hits) > 1, what="hits")
+        await pilot.press("down", "down")
+        assert app.focused is results and results.cursor == 1
+        await pilot.press("up", "up")
+        assert app.focused is query
+        await pilot.press(*" of d")  # on with the query, not a new one in its place
+        await wait_for(pilot, lambda: len(results.hits) == 1, what="the hit")
+        assert query.value == "summary of d"
+        await pilot.press("enter")
+        await settled(pilot)
+        await pilot.press("slash")
+        assert app.screen.query_one("#query").value == "summary of d"
+        await pilot.press("x")  # opened again: the last query is selected, typing replaces it
+        assert app.screen.query_one("#query").value == "x"

@@ -15,6 +15,7 @@ from textual.command import Hit as PaletteHit
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.widgets.input import Selection
 
 from digesttui.search import MOST_HITS
 from digesttui.text import safe, shorten
@@ -71,8 +72,11 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
     CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="search.back"),
-        Binding("down", "results", "Results", show=False, id="search.results"),
-        # before the query box's own Enter (a message later): a key typed with it goes to the panes
+        # priority: acted on as they come, before the query box sees them (its own Enter posts a
+        # message; a key it does not bind goes up from it a step later), so that a key typed with
+        # them (over SSH, one read of the terminal) goes where they moved the focus
+        Binding("down", "results(1)", "Results", show=False, id="search.results", priority=True),
+        Binding("up", "results(-1)", "Up", show=False, id="search.up", priority=True),
         Binding("enter", "open", "Open", id="search.open", priority=True),
     ]
 
@@ -85,7 +89,10 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
         """Held from a key until its hits are shown: the key and its hits in one frame."""
 
     def compose(self) -> ComposeResult:
-        yield Input(self.last_query, placeholder="Search every headline and summary…", id="query", select_on_focus=True)
+        # its text selected once, as the search opens (`on_mount`), not each time the focus comes back
+        yield Input(
+            self.last_query, placeholder="Search every headline and summary…", id="query", select_on_focus=False
+        )
         yield Static("Type to search; ↓ to the results, Enter opens, Esc goes back.", id="search-status", markup=False)
         results = SearchResults(id="results")
         results.border_title = "Hits"
@@ -95,6 +102,7 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
     def on_mount(self) -> None:
         query = self.query_one(Input)
         focus_now(query)
+        query.selection = Selection(0, len(query.value))  # the last query, replaced by what is typed
         # held as the query changes, not at `Input.Changed`: that comes a message later, and a
         # frame (the letter without its hits) could be drawn in between
         self.watch(query, "value", lambda: self._frames.hold(self.app), init=False)
@@ -135,8 +143,14 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
         self.query_one("#search-status", Static).update(Content(status), layout=False)
         self._frames.release()
 
-    def action_results(self) -> None:
-        focus_now(self.query_one(SearchResults))
+    def action_results(self, delta: int) -> None:
+        """Down from the query to the hits; in the hits, a row (up from the first: the query again,
+        its text kept, to go on typing it)."""
+        results = self.query_one(SearchResults)
+        if self.focused is results:
+            results.action_cursor(delta)
+        elif delta > 0:
+            focus_now(results)
 
     def action_open(self) -> None:
         results = self.query_one(SearchResults)
