@@ -1,9 +1,10 @@
 """Which runs of `*`, `_` or `~` may open or close emphasis: CommonMark's rule (markdown-it's
 `scanDelims`) with the CJK-friendly amendment proposed for CommonMark (commonmark-spec issue 650,
 "CommonMark CJK-friendly Amendments"). Plain CommonMark leaves the asterisks of `**注意：**这里`
-and `**“引号”**的说法` showing, because punctuation inside the run meets a letter outside it;
-Chinese writers put it there all the time. Under the amendment a CJK punctuation mark counts as a
-letter, and a CJK character next to other punctuation as a space would.
+and `**“引号”**的说法` showing, because punctuation inside the run meets a letter outside it: a
+common way of writing Chinese (a bold label ending in a full-width colon). Under the amendment a
+CJK punctuation mark counts as a letter, and a CJK character next to other punctuation as a space
+would.
 
 The parser the detail pane draws with (`mdit`) and the first screen's quick reading (`quickmd`)
 both ask here, so they read alike. Pure."""
@@ -18,8 +19,9 @@ _WHITESPACE = frozenset("\t\n\v\f\r \xa0\u1680\u202f\u205f\u3000") | {chr(c) for
 
 _QUOTES = frozenset("\u2018\u2019\u201c\u201d")
 """Quotation marks of ambiguous width that a variation selector can make fullwidth (U+FE01)."""
-_EMOJI_IDEOGRAPHS = frozenset([0x1F201, 0x1F21A, 0x1F22F, *range(0x1F232, 0x1F237), 0x1F238, 0x1F239, 0x1F23A])
-_EMOJI_IDEOGRAPHS |= {0x1F250, 0x1F251}
+_EMOJI_IDEOGRAPHS = frozenset(
+    [0x1F201, 0x1F21A, 0x1F22F, *range(0x1F232, 0x1F237), *range(0x1F238, 0x1F23B), 0x1F250, 0x1F251]
+)
 """The enclosed ideographs drawn as emoji by default (Unicode's Emoji_Presentation)."""
 
 

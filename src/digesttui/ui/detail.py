@@ -225,7 +225,7 @@ def rich_lines(text: str, width: int) -> list[Strip]:
 
     console = Console(width=max(20, width), force_terminal=True, color_system="truecolor", legacy_windows=False)
     markdown = RichMarkdown("", hyperlinks=False)
-    # read as the detail pane reads the rest (`mdit`); Rich's own parser, that is, with CJK-friendly emphasis
+    # Rich's own parser (CommonMark, strikethrough, tables) with CJK-friendly emphasis, as `mdit` reads the rest
     markdown.markup, markdown.parsed = text, cjk_friendly(MarkdownIt().enable(["strikethrough", "table"])).parse(text)
     lines = console.render_lines(markdown, pad=False)
     return [Strip(Segment.adjust_line_length(line, width)) for line in lines]
