@@ -303,7 +303,7 @@ async def test_typing_in_search_is_text_not_keys(tmp_path: Path) -> None:
         assert app.screen.query_one("#query").value == "q?ns"
 
 
-async def test_down_to_the_hits_and_up_again_keeps_the_query_to_type_on(tmp_path: Path) -> None:
+async def test_down_to_the_hits_and_up_again_keeps_the_query_to_type_on_from_either(tmp_path: Path) -> None:
     from digesttui.ui.search import SearchResults
 
     app = make(tmp_path, mark_read="manual")
@@ -316,9 +316,10 @@ async def test_down_to_the_hits_and_up_again_keeps_the_query_to_type_on(tmp_path
         assert app.focused is results and results.cursor == 1
         await pilot.press("up", "up")
         assert app.focused is query
-        await pilot.press(*" of d")  # on with the query, not a new one in its place
+        await pilot.press(*" of")  # on with the query, not a new one in its place
+        await pilot.press("down", *" d")  # typed in the hits: on the query too
         await wait_for(pilot, lambda: len(results.hits) == 1, what="the hit")
-        assert query.value == "summary of d"
+        assert query.value == "summary of d" and app.focused is query
         await pilot.press("enter")
         await settled(pilot)
         await pilot.press("slash")

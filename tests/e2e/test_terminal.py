@@ -306,7 +306,8 @@ def test_keys_that_arrive_together_act_where_the_first_one_moved_the_focus(tmp_p
     term.shows("1 hit for '01日第1'")  # the last query, again, selected: typing replaces it
     term.press("日第")
     term.shows("6 hits for '日第'")
-    term.press("\x1b[B\x1b[A1")  # down to the hits, up to the query again, and on with it
+    term.press("\x1b[B")  # down to the hits,
+    term.press("k1")  # up to the query again (`k` on the first hit), and on with it
     term.shows("2 hits for '日第1'")
     term.press("\x1b[Bj\r")  # down to the hits, the second one, opened
     term.shows("01日第1条的摘要")

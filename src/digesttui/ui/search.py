@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hits, Provider
@@ -52,6 +52,18 @@ class SearchResults(RowList):
             focus_now(self.screen.query_one(Input))  # up from the first hit: back to the query
         else:
             super().action_cursor(delta)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed in the hits that neither they nor the search bind (a letter, a space; the
+        panes' keys too, as in the query): on the query, as if typed there. Typing narrows the hits
+        from here too; and a letter typed with the `k` that went back up to the query is not lost
+        (it can come here before the focus has moved)."""
+        bound = self.screen.active_bindings.get(event.key)
+        if event.is_printable and event.character and (bound is None or bound.node is self.app):
+            event.stop()
+            query = self.screen.query_one(Input)
+            focus_now(query)
+            query.insert_text_at_cursor(event.character)
 
     def row_text(self, index: int, width: int) -> Text:
         from digesttui.search import snippet
