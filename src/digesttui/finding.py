@@ -23,6 +23,8 @@ SPACER = "\x1f"
 
 Row = tuple[float, str, int, str, str | None, str, str]
 """A hit: its digest's sort key and path, the item's number, headline, link, section, shown text."""
+_ROW = "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown"
+_NEWEST = "ORDER BY d.sort_key DESC, d.path LIMIT ?"
 
 
 def spaced(text: str) -> str:
@@ -47,20 +49,18 @@ def find(db: sqlite3.Connection, words: Sequence[str], links: bool, limit: int, 
         values += [_like(word)] * (2 if links else 1)
     # the digests in the index's order, newest first, each one's items looked up: the
     # search stops at `limit` (sorting every match first took 100 ms for a common word)
+    condition = " AND ".join(where)
     scan = (
-        "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown"
-        " FROM digests d INDEXED BY digests_newest CROSS JOIN items i ON i.digest = d.id WHERE "
-        + " AND ".join(where)
-        + " ORDER BY d.sort_key DESC, d.path LIMIT ?"
+        f"{_ROW} FROM digests d INDEXED BY digests_newest CROSS JOIN items i ON i.digest = d.id"
+        f" WHERE {condition} {_NEWEST}"
     )
     if not words or links or indexed < items:
         return db.execute(scan, (*values, limit)).fetchall()
     match = _match(words)
     if _counted(db, match, FEW) <= FEW:  # a rare word: the few items the index gives, sorted
         few = (
-            "SELECT d.sort_key, d.path, i.n, i.title, i.url, i.section, i.shown FROM items_text t"
-            " JOIN items i ON i.id = t.rowid JOIN digests d ON d.id = i.digest"
-            f" WHERE items_text MATCH ? AND {' AND '.join(where)} ORDER BY d.sort_key DESC, d.path LIMIT ?"
+            f"{_ROW} FROM items_text t JOIN items i ON i.id = t.rowid JOIN digests d ON d.id = i.digest"
+            f" WHERE items_text MATCH ? AND {condition} {_NEWEST}"
         )
         return db.execute(few, (match, *values, limit)).fetchall()
     if (scanned := _within(db, SCAN_FIRST, scan, (*values, limit))) is not None:

@@ -279,7 +279,8 @@ def test_a_key_and_what_it_brings_are_drawn_in_one_frame(tmp_path: Path) -> None
 
 def test_keys_that_arrive_together_act_where_the_first_one_moved_the_focus(tmp_path: Path) -> None:
     """Keys typed quickly (over SSH, one read of the terminal): `l` `j` moves in the items, not
-    in the digests; `h` `j` in the digests again."""
+    in the digests; `h` `j` in the digests again; in the search, Enter `j` opens the hit and moves
+    in its items, and a letter typed with the `k` that goes up from the first hit is on the query."""
     for day in ("01", "02"):
         items = [f"{n}. [标题{day}-{n}](https://e.example/{day}/{n})\n   {day}日第{n}条的摘要" for n in range(1, 4)]
         write(

@@ -90,6 +90,10 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         digests are light). Called in a thread."""
         self._full: Digest | None = None
         """The last digest fetched in full."""
+        self._quick: QuickMarkdown | None = None
+        """The first item drawn without Textual's Markdown (`_drawn_quickly`), until that replaces it."""
+        self._markdown_mounted = False
+        """Whether Textual's Markdown is mounted: from then on it draws every item."""
         self.drawn: Callable[[], None] = lambda: None
         """Called each time the pane has drawn what was asked (the app: the first screen is complete)."""
 
@@ -133,15 +137,16 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
     def _drawn_quickly(self, item: Item) -> bool:
         """The first item, drawn at once without Textual's Markdown (not imported yet) if it is
         simple enough (`quickmd`): the first screen comes complete in the first frame."""
-        if self.query("#quick"):
+        if self._quick is not None:
             return self._wanted == self._shown  # (asked again)
-        if self._full is None or self.highlight or len(item.summary) > AT_HAND or self.query("#markdown"):
+        if self._markdown_mounted or self._full is None or self.highlight or len(item.summary) > AT_HAND:
             return False
         text = _markdown((self._full, item, ()), self.when)
         found = quickmd.blocks(text)
         if found is None:
             return False
-        self.mount(QuickMarkdown(found, id="quick"))
+        self._quick = QuickMarkdown(found, id="quick")
+        self.mount(self._quick)
         self._shown, self.source = self._wanted, text
         self.call_after_refresh(self.drawn)
         return True
@@ -164,6 +169,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         # mounted with the first item, after the first paint: an empty pane paints faster
         markdown = LinkedMarkdown(id="markdown", open_links=False)
         await self.mount_all([markdown, RenderedLines(id="big"), Static("", id="note")])
+        self._markdown_mounted = True
         return markdown
 
     async def _render_wanted(self) -> None:
@@ -185,7 +191,9 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                 else:
                     await markdown.update(text)
                 markdown.display = True
-                await self.query("#quick").remove()  # (the first item's, drawn without markdown-it)
+                if self._quick is not None:  # the first item's, drawn without markdown-it
+                    await self._quick.remove()
+                    self._quick = None
                 if _place(wanted) != _place(self._shown):
                     self.scroll_home(animate=False, immediate=True)
                 self._shown = wanted

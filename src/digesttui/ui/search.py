@@ -58,8 +58,10 @@ class SearchResults(RowList):
         panes' keys too, as in the query): on the query, as if typed there. Typing narrows the hits
         from here too; and a letter typed with the `k` that went back up to the query is not lost
         (it can come here before the focus has moved)."""
+        if not (event.is_printable and event.character):
+            return
         bound = self.screen.active_bindings.get(event.key)
-        if event.is_printable and event.character and (bound is None or bound.node is self.app):
+        if bound is None or bound.node is self.app:
             event.stop()
             query = self.screen.query_one(Input)
             focus_now(query)
