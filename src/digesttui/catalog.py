@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from itertools import starmap
-from typing import Any
+from typing import Any, Protocol
 
 from digesttui import __version__, finding
 from digesttui.files import owned_privately, private_folder
@@ -73,6 +73,12 @@ _TABLES = (
 )
 INDEX_CHUNK = 1000
 """Items indexed a transaction: what a writer (a new digest) may wait for."""
+
+
+class Stop(Protocol):
+    """What says a long write should stop (a `threading.Event`)."""
+
+    def is_set(self) -> bool: ...
 
 
 def catalog_path(cache_dir: str, key: str) -> str:
@@ -155,7 +161,7 @@ class Catalog:
                 " FROM digests ORDER BY sort_key DESC, path"
             )
             while chunk := cursor.fetchmany(2000):
-                yield from map(_light, chunk)
+                yield from map(light_row, chunk)
 
     @contextlib.contextmanager
     def _own_reader(self) -> Iterator[sqlite3.Connection]:
@@ -172,7 +178,7 @@ class Catalog:
         """The newest `count` digests, light: what the first screen shows."""
         with self._read_lock:
             query = f"SELECT {_ROW}, lead FROM digests ORDER BY sort_key DESC, path LIMIT ?"
-            return [_light(row) for row in self._reader.execute(query, (count,))]
+            return [light_row(row) for row in self._reader.execute(query, (count,))]
 
     def digest(self, path: str) -> Digest | None:
         """A digest in full: its items with their summaries and links, its overview."""
@@ -183,7 +189,7 @@ class Catalog:
                 return None
             query = "SELECT n, title, url, links, summary, section FROM items WHERE digest = ? ORDER BY n"
             items = self._reader.execute(query, (row[0],)).fetchall()
-        light = _light(row[2:])
+        light = light_row(row[2:])
         full = tuple(
             Item(n, t, url, tuple(starmap(Link, marshal.loads(links))), s, sec) for n, t, url, links, s, sec in items
         )
@@ -246,76 +252,103 @@ class Catalog:
 
     def indexed(self) -> bool:
         """Whether the search index holds every item."""
+        return self.unindexed() == 0
+
+    def unindexed(self) -> int:
+        """About how many items the search index lacks (ids, of which a few may be gone)."""
         with self._read_lock:
             done, top = _index_state(self._reader)
-        return done >= top
+        return max(0, top - done)
 
     # --- writing -----------------------------------------------------------------------------------
 
     def index(self, stop: threading.Event | None = None) -> bool:
-        """Put the items not in the search index yet into it, `INDEX_CHUNK` a transaction (run
-        after the catalog is built, and after each change); whether all are in now."""
-        wrote = 0
-        while stop is None or not stop.is_set():
-            with self._lock, _transaction(self._db) as db:
-                done, top = _index_state(db)
-                if done >= top:
-                    break
-                upto = min(top, done + INDEX_CHUNK)
-                query = (
-                    "INSERT INTO items_text (rowid, shown) SELECT id, shown FROM items_spaced WHERE id > ? AND id <= ?"
-                )
-                db.execute(query, (done, upto))
-                db.execute("UPDATE info SET value = ? WHERE key = 'indexed'", (str(upto),))
-                wrote += 1
-            time.sleep(0.005)  # a writer waiting (a new digest) gets the lock: it is not fair
-        if wrote > 10:  # the write-ahead log, grown by the whole index (~100 MB at 10,000 digests), folded in
-            with self._lock, contextlib.suppress(sqlite3.OperationalError):
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        with self._lock:
-            done, top = _index_state(self._db)
-        return done >= top
+        """Put the items not in the search index yet into it (`build_index`); whether all are in now."""
+        return build_index(self._db, stop, self._lock)
 
     def put(self, digests: Iterable[Digest]) -> None:
         """Add or replace digests (parsed in full), in one transaction."""
-        with self._lock, _transaction(self._db) as db:
-            for digest in digests:
-                _unindex(db, digest.path)
-                db.execute("DELETE FROM digests WHERE path = ?", (digest.path,))
-                cursor = db.execute(
-                    "INSERT INTO digests (path, label, title, date, sort_key, timed, categories, tags, problems,"
-                    " size, mtime_ns, description, overview, count, keys, lead)"
-                    f" VALUES ({','.join('?' * 16)})",
-                    (
-                        digest.path,
-                        digest.label,
-                        digest.title,
-                        digest.date.isoformat() if digest.date else None,
-                        digest.sort_key,
-                        digest.timed,
-                        marshal.dumps(digest.categories),
-                        marshal.dumps(digest.tags),
-                        marshal.dumps(tuple(map(tuple, digest.problems))),
-                        digest.size,
-                        digest.mtime_ns,
-                        digest.description,
-                        digest.overview,
-                        digest.count,
-                        digest.keys,
-                        digest.lead,
-                    ),
-                )
-                db.executemany(
-                    "INSERT INTO items (digest, n, title, url, links, summary, section, shown, targets)"
-                    " VALUES (?,?,?,?,?,?,?,?,?)",
-                    [(cursor.lastrowid, *_item_row(i)) for i in digest.items],
-                )
+        with self._lock:
+            store(self._db, digests)
 
     def remove(self, paths: Iterable[str]) -> None:
         with self._lock, _transaction(self._db) as db:
             for path in paths:
                 _unindex(db, path)
                 db.execute("DELETE FROM digests WHERE path = ?", (path,))
+
+
+def build_index(
+    db: sqlite3.Connection,
+    stop: Stop | None = None,
+    lock: contextlib.AbstractContextManager[Any] | None = None,
+    pause: float = 0.005,
+) -> bool:
+    """Put the items not in the search index yet into it, `INDEX_CHUNK` a transaction (holding
+    `lock`, a writer's of this process, for each); whether all are in now. Run after the catalog
+    is built (`indexjob`: apart) and after each change."""
+    lock = lock or contextlib.nullcontext()
+    wrote = 0
+    while stop is None or not stop.is_set():
+        with lock, _transaction(db):
+            done, top = _index_state(db)
+            if done >= top:
+                break
+            upto = min(top, done + INDEX_CHUNK)
+            query = "INSERT INTO items_text (rowid, shown) SELECT id, shown FROM items_spaced WHERE id > ? AND id <= ?"
+            db.execute(query, (done, upto))
+            db.execute("UPDATE info SET value = ? WHERE key = 'indexed'", (str(upto),))
+            wrote += 1
+        time.sleep(pause)  # a writer waiting (a new digest) gets the lock: it is not fair
+    if wrote > 10:  # the write-ahead log, grown by the whole index (~100 MB at 10,000 digests), folded in
+        with lock, contextlib.suppress(sqlite3.OperationalError):
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with lock:
+        done, top = _index_state(db)
+    return done >= top
+
+
+def store(db: sqlite3.Connection, digests: Iterable[Digest]) -> list[tuple[Any, ...]]:
+    """Add or replace digests (parsed in full), in one transaction; their rows as the list holds
+    them (`light_row`)."""
+    rows = []
+    with _transaction(db):
+        for digest in digests:
+            _unindex(db, digest.path)
+            db.execute("DELETE FROM digests WHERE path = ?", (digest.path,))
+            row = _row(digest)
+            cursor = db.execute(
+                f"INSERT INTO digests ({_ROW}, lead, overview) VALUES ({','.join('?' * len(row))})", row
+            )
+            db.executemany(
+                "INSERT INTO items (digest, n, title, url, links, summary, section, shown, targets)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                [(cursor.lastrowid, *_item_row(i)) for i in digest.items],
+            )
+            rows.append((*row[:-2], ""))  # no first headline: see `light`
+    return rows
+
+
+def _row(digest: Digest) -> tuple[Any, ...]:
+    """A digest's row in `digests`: the columns of `_ROW`, then its first headline and overview."""
+    return (
+        digest.path,
+        digest.label,
+        digest.title,
+        digest.date.isoformat() if digest.date else None,
+        digest.sort_key,
+        marshal.dumps(digest.categories),
+        marshal.dumps(digest.tags),
+        marshal.dumps(tuple(map(tuple, digest.problems))),
+        digest.size,
+        digest.mtime_ns,
+        digest.description,
+        digest.timed,
+        digest.count,
+        digest.keys,
+        digest.lead,
+        digest.overview,
+    )
 
 
 def _index_state(db: sqlite3.Connection) -> tuple[int, int]:
@@ -369,7 +402,8 @@ def _copy(text: str) -> str:
     return text if text.isascii() else text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
-def _light(row: tuple[Any, ...]) -> Digest:
+def light_row(row: tuple[Any, ...]) -> Digest:
+    """A digest as the list holds it, from its row (`_ROW`'s columns and its first headline)."""
     path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, *rest = row
     return Digest(
         path,
@@ -412,8 +446,8 @@ def _zoned(date: datetime | None) -> datetime | None:
     return date if zone is date.tzinfo else date.replace(tzinfo=zone)
 
 
-def _connect(path: str) -> sqlite3.Connection:
-    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5)
+def _connect(path: str, uri: bool = False) -> sqlite3.Connection:
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5, uri=uri)
     db.create_function("spaced", 1, spaced, deterministic=True)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")  # WAL: a power cut may lose the last commits, never the file
@@ -432,10 +466,29 @@ def _usable(db: sqlite3.Connection) -> bool:
         return True
     if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         raise sqlite3.DatabaseError("it is not a digest-tui catalog")
+    return _current(db)
+
+
+def _current(db: sqlite3.Connection) -> bool:
+    """Whether a catalog of ours is of this schema and this program's version."""
     if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
         return False
     row = db.execute("SELECT value FROM info WHERE key = 'version'").fetchone()
     return row is not None and row[0] == __version__
+
+
+def writer(path: str) -> sqlite3.Connection | None:
+    """A connection that writes the catalog at `path`, for a child process that parses for the
+    reader (`parsejob`), if the file is there, ours and current: a child never makes or rebuilds
+    one (the reader did, or decided not to keep one)."""
+    import urllib.parse
+
+    with contextlib.suppress(sqlite3.Error):
+        db = _connect(f"file:{urllib.parse.quote(path)}?mode=rw", uri=True)
+        if db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID and _current(db):
+            return db
+        db.close()
+    return None
 
 
 def _create(db: sqlite3.Connection) -> None:

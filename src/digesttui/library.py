@@ -11,6 +11,8 @@ import functools
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,7 +21,7 @@ from itertools import chain
 
 from digesttui.catalog import Catalog, catalog_path, light
 from digesttui.files import FILE_LIMIT, read_digest
-from digesttui.model import Digest, Item, newest_first, shared_titles
+from digesttui.model import Digest, Item, in_newest_order, shared_titles
 from digesttui.scan import is_digest_name, parse_all, scan, unreadable_folders
 
 SETTLE_SECONDS = 1.0
@@ -59,6 +61,8 @@ FIRST_HEADS = 40
 """Of those, the newest whose item lists are read with them."""
 BATCH = 200
 """Digests parsed before they go to the catalog together (one transaction)."""
+INDEX_APART = 20_000
+"""From how many items the search index lacks on, it is built in a child process."""
 SNAPSHOT_SHARE = 20
 """While parsing, a snapshot is shown at most every this many times what making one took."""
 
@@ -198,9 +202,12 @@ class Library:
         return found
 
     def index(self, stop: threading.Event | None = None) -> None:
-        """Bring the catalog's search index up to date (after a load: ~40 s at 100,000 digests
-        built from nothing; until then a search scans)."""
+        """Bring the catalog's search index up to date (until then a search scans): after a cold
+        load, in a child process (`indexjob`: ~80 s at 100,000 digests); what a change added, or
+        whatever the child left, here."""
         with contextlib.suppress(sqlite3.Error):
+            if self.catalog.path is not None and self.catalog.unindexed() >= INDEX_APART:
+                _index_apart(self.catalog.path, stop)
             self.catalog.index(stop)
 
     # --- reading the whole library ---
@@ -289,23 +296,26 @@ class Library:
     ) -> None:
         batch: list[Digest] = []
         last = time.monotonic()
-        for digest in parse_all(paths, self.limit):
+        for digest, stored in parse_all(paths, self.limit, self.catalog.path):
             if stop is not None and stop.is_set():
                 break
-            batch.append(digest)
-            self._enter(digest)
+            if not stored:
+                batch.append(digest)
+            self._enter(digest if stored else light(digest))
             shown = progress is not None and time.monotonic() - last > every
             if len(batch) >= BATCH or shown:
                 self._store(batch)  # before it is shown: the detail pane reads its items there
                 batch = []
             if progress is not None and shown:
-                start = time.monotonic()
+                start = time.thread_time()
                 progress(self._snapshot(complete=False, total=total))
+                cost = time.thread_time() - start
                 last = time.monotonic()
                 # A snapshot costs the library's size, here and again on the screen's side: at
-                # 100,000 rows, one every 0.3 s left the parse a fifth of the time.
+                # 100,000 rows, one every 0.3 s left the parse a fifth of the time. (Its cost is
+                # this thread's own time: the screen's, on the interpreter lock meanwhile, is not.)
                 if every > 0:  # (0 or less: after every file, as tests ask)
-                    every = max(every, SNAPSHOT_SHARE * (last - start))
+                    every = max(every, SNAPSHOT_SHARE * cost)
         self._store(batch)
 
     def _store(self, digests: list[Digest]) -> None:
@@ -320,7 +330,7 @@ class Library:
     def _snapshot(
         self, complete: bool = True, total: int | None = None, heads: dict[str, tuple[Item, ...]] | None = None
     ) -> Snapshot:
-        digests = sorted(self._entries.values(), key=newest_first)
+        digests = in_newest_order(self._entries.values())
         shared = shared_titles(digests)
         if shared:
             self._lead(digests, shared)
@@ -423,16 +433,36 @@ class Library:
         self._put(path, digest, changed)
 
     def _enter(self, digest: Digest) -> None:
-        """A digest parsed, light, into the list, keyed by its own path: a key that is another
-        copy of it (the scan's) would keep that copy alive (9 MiB at 100,000 files)."""
+        """A light digest into the list, keyed by its own path: a key that is another copy of it
+        (the scan's) would keep that copy alive (9 MiB at 100,000 files)."""
         self._entries.pop(digest.path, None)
-        self._entries[digest.path] = light(digest)
+        self._entries[digest.path] = digest
 
     def _put(self, path: str, digest: Digest | None, changed: dict[str, Digest | None]) -> None:
         """Add, replace or (None) remove one entry; the catalog follows at the end of the batch."""
         if digest is None:
             del self._entries[path]
         else:
-            self._enter(digest)
+            self._enter(light(digest))
         changed[path] = digest
         self.generation += 1
+
+
+def _index_apart(catalog: str, stop: threading.Event | None) -> None:
+    """Run `indexjob` on the catalog file until it is done or `stop` is set (then it is killed:
+    its chunk under way is rolled back)."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "digesttui.indexjob", catalog],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while child.poll() is None:
+            if stop is None:
+                child.wait()
+            elif stop.wait(0.1):
+                break
+    finally:
+        child.kill()
+        child.wait()

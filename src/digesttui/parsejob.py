@@ -1,26 +1,39 @@
-"""Parse digest files in a child process: `python -m digesttui.parsejob` reads NUL-separated paths
-on stdin and writes pickled lists of `Digest`s on stdout, newest-file-first as given.
+"""Parse digest files in a child process: `python -m digesttui.parsejob LIMIT [CATALOG]` reads
+NUL-separated paths on stdin and writes pickled chunks on stdout, newest-file-first as given.
 
-A cold start of thousands of files parses here, on the other core, instead of in a thread that
-would compete with the screen for the interpreter lock; and what the parent unpickles lies
-compactly in its memory, without the parser's garbage between."""
+A cold start of thousands of files parses here, on other cores, instead of in a thread that
+would compete with the screen for the interpreter lock. Given the reader's catalog, a chunk goes
+into it from here (one transaction) and only the rows the digest list holds go back (`stored`):
+the reader never has the items in hand, whose garbage between the rows it keeps left its memory
+a fifth larger (see `Library._parse`). Else, or where the catalog cannot be written, the digests
+go back in full, for the reader to store."""
 
 from __future__ import annotations
 
+import contextlib
 import pickle
+import sqlite3
 import sys
+from typing import Any
 
+from digesttui.catalog import store, writer
 from digesttui.files import FILE_LIMIT, read_digest
+from digesttui.model import Digest
 
 CHUNK = 250
 
 
 def main() -> None:
     limit = int(sys.argv[1]) if len(sys.argv) > 1 else FILE_LIMIT
+    db = writer(sys.argv[2]) if len(sys.argv) > 2 else None
     paths = [p for p in sys.stdin.buffer.read().decode("utf-8", "surrogateescape").split("\0") if p]
     out = sys.stdout.buffer
     for start in range(0, len(paths), CHUNK):
-        chunk = [read_digest(p, limit=limit) for p in paths[start : start + CHUNK]]
+        digests = [read_digest(p, limit=limit) for p in paths[start : start + CHUNK]]
+        chunk: tuple[bool, list[Digest] | list[tuple[Any, ...]]] = (False, digests)
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):  # (busy too long, a full disk): the reader stores them
+                chunk = (True, store(db, digests))
         pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 

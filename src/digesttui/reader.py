@@ -363,9 +363,10 @@ class Reader:
         """The title as the list shows it: without a leading date (the date column says it); when
         many digests share it, what tells this one apart (its description, else its first
         headline)."""
-        if digest.title in self._view.snapshot.shared and (digest.description or digest.lead):
+        title = digest.title.rsplit(os.sep, 1)[-1] if digest.pending else digest.title  # (a path: `parse.pending`)
+        if title in self._view.snapshot.shared and (digest.description or digest.lead):
             return digest.description or digest.lead
-        return _LEADING_DATE.sub("", digest.title, count=1) or digest.title
+        return _LEADING_DATE.sub("", title, count=1) or title
 
     def digest_facts(self, digest: Digest) -> tuple[int, bool]:
         """A digest's unread items, and whether it arrived while the reader was open."""

@@ -77,16 +77,18 @@ def _listed(
             unreadable.append((folder, f"folder cannot be read: {exc.strerror or exc}"))
 
 
-def parse_all(paths: list[str], limit: int) -> Iterator[Digest]:
+def parse_all(paths: list[str], limit: int, catalog: str | None = None) -> Iterator[tuple[Digest, bool]]:
     """Read and parse files, newest first as given: many in child processes (see `parsejob`),
-    one a core, taking chunks in turn; few files (or whatever the children leave) here."""
+    one a core, taking chunks in turn; few files (or whatever the children leave) here. Each comes
+    with whether it is stored: a child given the `catalog` file puts what it parses there and
+    gives back the light digest (`catalog.light_row`); the rest come in full, to be stored."""
     done: set[str] = set()
     if len(paths) >= SUBPROCESS_THRESHOLD:
         with contextlib.suppress(Exception):  # the children are only a speed-up
-            yield from _parse_in_children(paths, done, limit)
+            yield from _parse_in_children(paths, done, limit, catalog)
     for path in paths:
         if path not in done:
-            yield read_digest(path, limit=limit)
+            yield read_digest(path, limit=limit), False
 
 
 def parse_roots(roots: Iterable[str], limit: int = FILE_LIMIT) -> list[Digest]:
@@ -96,11 +98,14 @@ def parse_roots(roots: Iterable[str], limit: int = FILE_LIMIT) -> list[Digest]:
     unreadable: list[tuple[str, str]] = []
     for root in roots:
         found.update(scan(os.path.abspath(root), unreadable))
-    digests = [*unreadable_folders(unreadable).values(), *parse_all(sorted(found), limit)]
+    digests = [*unreadable_folders(unreadable).values(), *(d for d, _ in parse_all(sorted(found), limit))]
     return sorted(digests, key=newest_first)
 
 
-def _parse_in_children(paths: list[str], done: set[str], limit: int) -> Iterator[Digest]:
+def _parse_in_children(
+    paths: list[str], done: set[str], limit: int, catalog: str | None
+) -> Iterator[tuple[Digest, bool]]:
+    from digesttui.catalog import light_row
     from digesttui.parsejob import CHUNK
 
     count = max(1, min(os.cpu_count() or 1, 4))
@@ -111,26 +116,29 @@ def _parse_in_children(paths: list[str], done: set[str], limit: int) -> Iterator
     try:
         for share in shares:
             child = subprocess.Popen(
-                [sys.executable, "-m", "digesttui.parsejob", str(limit)],
+                [sys.executable, "-m", "digesttui.parsejob", str(limit), *([catalog] if catalog else [])],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
-            children.append((child, len(share)))
+            children.append(child)
             assert child.stdin is not None
             child.stdin.write("\0".join(share).encode("utf-8", "surrogateescape"))
             child.stdin.close()
-        left = [n for _, n in children]
+        left = [len(share) for share in shares]
         while any(left):
-            for i, (child, _) in enumerate(children):
+            for i, child in enumerate(children):
                 if left[i]:
-                    chunk = pickle.load(child.stdout)  # type: ignore[arg-type]
+                    stored, chunk = pickle.load(child.stdout)  # type: ignore[arg-type]
+                    at = len(shares[i]) - left[i]
                     left[i] -= len(chunk)
-                    for digest in chunk:
+                    for path, one in zip(shares[i][at : at + len(chunk)], chunk, strict=True):
+                        # a row stored: with the path given, not the child's copy (the list holds it)
+                        digest = light_row((path, *one[1:]) if one[0] == path else one) if stored else one
                         done.add(digest.path)
-                        yield digest
+                        yield digest, stored
     finally:
-        for child, _ in children:
+        for child in children:
             child.kill()
             child.wait()
 

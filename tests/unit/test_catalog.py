@@ -253,3 +253,103 @@ def test_the_search_index_finds_what_the_scan_finds_and_follows_changes(tmp_path
     assert len(found(["量子计算"])) == len(scanned[("量子计算",)]) - 2  # D0's and D3's gone
     assert catalog.whole()
     library.close()
+
+
+def test_a_cold_start_of_many_files_is_stored_by_the_children_that_parse_them(tmp_path: Path, monkeypatch) -> None:
+    """The child processes put what they parse into the catalog and give back only the rows the
+    list holds; what the reader then holds and reads is what parsing here gives."""
+    from digesttui.scan import SUBPROCESS_THRESHOLD
+
+    docs, cache = library_with(tmp_path, SUBPROCESS_THRESHOLD + 30)
+    write(docs, "broken.md", b"\xff")
+    library = Library([str(docs)], str(cache))
+    stored_here: list[str] = []
+    put = Catalog.put
+    monkeypatch.setattr(Catalog, "put", lambda self, ds: put(self, [stored_here.append(d.path) or d for d in ds]))
+    snapshot = library.load()
+    assert stored_here == []  # the children stored them all
+    full = {d.path: d for d in parse_roots([str(docs)])}
+    assert len(snapshot.digests) == len(full) == SUBPROCESS_THRESHOLD + 31
+    for digest in snapshot.digests:
+        assert digest.items == () and library.full(digest) == full[digest.path]
+    with sqlite3.connect(catalog_file(cache)) as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 2 * (SUBPROCESS_THRESHOLD + 30)
+    library.close()
+    assert Library([str(docs)], str(cache)).load().digests == snapshot.digests  # as read back
+
+
+def test_a_child_writes_only_a_current_catalog_of_ours_and_else_gives_the_digests_back(tmp_path: Path) -> None:
+    import pickle
+
+    from digesttui.catalog import writer
+
+    docs, cache = library_with(tmp_path, 2)
+    Library([str(docs)], str(cache)).load()
+    ours = catalog_file(cache)
+    foreign = tmp_path / "foreign.sqlite"
+    with contextlib.closing(sqlite3.connect(foreign)) as db:
+        db.execute("CREATE TABLE notes (text TEXT)")
+    missing = tmp_path / "missing ?#%.sqlite"
+    assert writer(str(missing)) is None and not missing.exists()  # never made by a child
+    assert writer(str(foreign)) is None
+    db = writer(str(ours))
+    assert db is not None
+    db.close()
+
+    new = write(docs, "2025-02-01.md", digest_text("New", "2025-02-01", ONE))
+
+    def parsed_by_a_child(catalog: Path) -> tuple[bool, list[object]]:
+        done = subprocess.run(
+            [sys.executable, "-m", "digesttui.parsejob", "1000000", str(catalog)],
+            input=str(new).encode(),
+            capture_output=True,
+            check=True,
+        )
+        stored, chunk = pickle.loads(done.stdout)
+        return stored, chunk
+
+    stored, chunk = parsed_by_a_child(foreign)
+    assert not stored and [d.title for d in chunk] == ["New"]  # in full, for the reader to store
+    stored, chunk = parsed_by_a_child(ours)
+    assert stored and [row[:3] for row in chunk] == [(str(new), str(new), "New")]
+    found = Catalog(str(ours)).digest(str(new))
+    assert found is not None and [i.title for i in found.items] == ["One"]
+
+
+def test_a_large_index_is_built_in_a_child_process_that_a_stop_ends_at_once(tmp_path: Path, monkeypatch) -> None:
+    docs, cache = library_with(tmp_path, 30)
+    library = Library([str(docs)], str(cache))
+    library.load()
+    monkeypatch.setattr("digesttui.library.INDEX_APART", 1)
+    stop = threading.Event()
+    stop.set()
+    library.index(stop)  # the reader quitting: the child is killed, not waited for
+    assert not library.catalog.indexed()
+    monkeypatch.setattr(Catalog, "index", lambda self, stop=None: False)  # not here: in the child
+    library.index()
+    assert library.catalog.indexed() and library.catalog.whole()
+    found = library.catalog.search(["two"], False, 100)
+    assert len(found) == 30 and {path for _, path, _, _ in found} == {str(p) for p in docs.iterdir()}
+
+
+def test_an_index_child_stops_once_its_reader_is_gone(tmp_path: Path) -> None:
+    """A reader killed (SIGKILL) cannot stop its index child: the child sees it and stops."""
+    child, parent, out = tmp_path / "child.py", tmp_path / "parent.py", tmp_path / "out"
+    child.write_text(
+        "import sys, time\nfrom digesttui.indexjob import Orphaned\n"
+        "gone = Orphaned()\nopen(sys.argv[1] + '.alive', 'w').write(str(gone.is_set()))\n"
+        "start = time.monotonic()\nwhile not gone.is_set() and time.monotonic() - start < 30:\n    time.sleep(0.01)\n"
+        "open(sys.argv[1] + '.tmp', 'w').write(str(gone.is_set()))\n"
+        "import os\nos.replace(sys.argv[1] + '.tmp', sys.argv[1])\n"
+    )
+    parent.write_text(
+        "import os, signal, subprocess, sys, time\n"
+        "subprocess.Popen([sys.executable, sys.argv[1], sys.argv[2]])\n"
+        "while not os.path.exists(sys.argv[2] + '.alive'):\n    time.sleep(0.01)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    subprocess.run([sys.executable, str(parent), str(child), str(out)], check=False)
+    deadline = time.monotonic() + 30
+    while not out.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert Path(f"{out}.alive").read_text() == "False" and out.read_text() == "True"

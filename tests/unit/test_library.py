@@ -212,3 +212,16 @@ def test_a_digest_holds_its_first_headline_where_its_title_is_shared(tmp_path: P
         )
     changed = leads(library.apply([str(folder / "2025-01-05.md"), str(folder / "2025-01-06.md")]))
     assert changed["2025-01-04.md"] == "One" and changed["2025-01-06.md"] == "周06"  # "Weekly" shared now
+
+
+def test_a_snapshot_orders_newest_first_then_by_path_as_newest_first_says() -> None:
+    import random
+
+    from digesttui.model import Digest, in_newest_order, newest_first
+
+    rng = random.Random(7)
+    digests = [
+        Digest(f"/d/{rng.choice('abc')}{n:03}.md", "", "", None, float(rng.choice([0, 1, 2, -1.5, 1e9])))
+        for n in rng.sample(range(500), 500)
+    ]
+    assert in_newest_order(digests) == sorted(digests, key=newest_first)

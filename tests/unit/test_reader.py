@@ -202,3 +202,12 @@ def test_light_digests_get_their_items_when_read_and_keep_the_place_asked_for(tm
     r.only_starred = True  # as when its last star goes while the filter is on: the digest stays selected
     r.select_digest(r.digest_index, keep=True)
     assert r.items == () and r.empty_items() == "No starred items here: S shows all."  # a light digest has items
+
+
+def test_a_digest_not_read_yet_is_listed_by_its_file_name(tmp_path: Path) -> None:
+    from digesttui.parse import pending
+
+    r = Reader(State(tmp_path / "state.json").load())
+    waiting = pending("/d/sub/2025-01-05 AI 日报.md", 0)
+    r.take(Snapshot((waiting, *snapshot().digests), ("/d",), complete=False, total=4, pending=1))
+    assert [r.row_title(d) for d in r.digests] == ["AI 日报.md", "Third", "Second", "First"]
