@@ -1,10 +1,10 @@
 """Build a catalog's search index in a child process: `python -m digesttui.indexjob CATALOG`.
 
-After a cold start the index takes every item in (~80 s at 800,000 items), and each one's text
-passes through a Python function (`finding.spaced`). Here that holds another interpreter's lock,
-not the screen's, and what SQLite and FTS5 take for it (~6 MiB at 100,000 digests) is given back
-when the child ends, not kept by the reader. Exits 0 once the index holds every item; killed, the
-chunk under way is rolled back and the next build goes on from there."""
+After a cold start the index takes every item in (~1 minute at 800,000 items), and each one's
+text passes through a Python function (`finding.spaced`). Here that holds another interpreter's
+lock, not the screen's: at 100,000 digests, keys pressed meanwhile, 8 presses each, medians: `G`
+22 -> 15 ms, `j` 10 -> 8 ms. Exits 0 once the index holds every item; killed, the chunk under way
+is rolled back and the next build goes on from there."""
 
 from __future__ import annotations
 

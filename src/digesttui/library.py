@@ -203,7 +203,7 @@ class Library:
 
     def index(self, stop: threading.Event | None = None) -> None:
         """Bring the catalog's search index up to date (until then a search scans): after a cold
-        load, in a child process (`indexjob`: ~80 s at 100,000 digests); what a change added, or
+        load, in a child process (`indexjob`: about a minute at 100,000 digests); what a change added, or
         whatever the child left, here."""
         with contextlib.suppress(sqlite3.Error):
             if self.catalog.path is not None and self.catalog.unindexed() >= INDEX_APART:
