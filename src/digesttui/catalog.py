@@ -478,9 +478,9 @@ def _current(db: sqlite3.Connection) -> bool:
 
 
 def writer(path: str) -> sqlite3.Connection | None:
-    """A connection that writes the catalog at `path`, for a child process that parses for the
-    reader (`parsejob`), if the file is there, ours and current: a child never makes or rebuilds
-    one (the reader did, or decided not to keep one)."""
+    """A connection that writes the catalog at `path`, for a child process that works for the
+    reader (`parsejob`, `indexjob`), if the file is there, ours and current: a child never makes
+    or rebuilds one (the reader did, or decided not to keep one)."""
     import urllib.parse
 
     with contextlib.suppress(sqlite3.Error):
