@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections import Counter
 from collections.abc import Iterable
@@ -95,6 +96,12 @@ class Digest:
     def item_keys(self) -> array[int]:
         """`keys`, unpacked."""
         return array("q", self.keys)
+
+    @property
+    def shown_title(self) -> str:
+        """Its title as shown: a digest not read yet holds its path for a title (`parse.pending`:
+        no string of its own) and shows its file's name."""
+        return self.title.rsplit(os.sep, 1)[-1] if self.pending else self.title
 
     @property
     def has_error(self) -> bool:

@@ -80,8 +80,8 @@ def unreadable(path: str, why: str, *, mtime_ns: int = 0, size: int = 0) -> Dige
 def pending(path: str, mtime_ns: int) -> Digest:
     """A file found and not read yet (a cold start of thousands): listed at once, by the date in
     its name, else its modification time; it takes its place when parsed. Its title is its path
-    (the list shows the file's name): a name of its own each, 100,000 of them, left a cold load's
-    memory 4-7 MiB larger."""
+    (`Digest.shown_title`: the file's name): a name of its own each, 100,000 of them, left a cold
+    load's memory 3-7 MiB larger."""
     return _by_name(path, mtime_ns, -1, pending=True)
 
 

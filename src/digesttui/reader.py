@@ -363,7 +363,7 @@ class Reader:
         """The title as the list shows it: without a leading date (the date column says it); when
         many digests share it, what tells this one apart (its description, else its first
         headline)."""
-        title = digest.title.rsplit(os.sep, 1)[-1] if digest.pending else digest.title  # (a path: `parse.pending`)
+        title = digest.shown_title
         if title in self._view.snapshot.shared and (digest.description or digest.lead):
             return digest.description or digest.lead
         return _LEADING_DATE.sub("", title, count=1) or title
@@ -416,7 +416,7 @@ class Reader:
         if self.digest is None or heads is None:
             return None
         self.mark([self.digest.item_id(i) for i in heads], True)
-        return f"Marked {self.digest.title} read."
+        return f"Marked {self.digest.shown_title} read."
 
     def unread_shown(self) -> tuple[int, int]:
         """Unread items in the digests shown (as `count_unread` counts them), and those digests."""
@@ -437,7 +437,7 @@ class Reader:
             return None
         starred = not self.is_starred(digest, item)
         summary = (full if full is not None and (full.n, full.title) == (item.n, item.title) else item).summary
-        info = {"title": item.title, "url": item.url, "summary": summary, "digest": digest.title}
+        info = {"title": item.title, "url": item.url, "summary": summary, "digest": digest.shown_title}
         self.state.set_star(digest.item_id(item), starred, {**info, "date": digest.date_text()})
         return ("Starred: " if starred else "Unstarred: ") + item.title
 

@@ -56,7 +56,7 @@ def item_markdown(digest: Digest, item: Item, when: str = "") -> str:
         parts.append(f"Source: {_source(item.url)}")
     if item.summary:
         parts.append(join_soft_breaks(item.summary))
-    title = f"**{escape(digest.title)}**" + (f" ({escape(digest.description)})" if digest.description else "")
+    title = f"**{escape(digest.shown_title)}**" + (f" ({escape(digest.description)})" if digest.description else "")
     about = [title, when or digest.date_text()]
     if digest.categories or digest.tags:
         about.append(" · ".join(escape(c) for c in (*digest.categories, *digest.tags)))
@@ -71,7 +71,7 @@ def digest_markdown(digest: Digest, when: str = "") -> str:
     """The detail pane when no item is shown (none in the digest, or none unread): the digest's
     title, what it says besides items (its overview) and its problems."""
     parts = [
-        f"## {escape(digest.title)}",
+        f"## {escape(digest.shown_title)}",
         escape(" — ".join(filter(None, [when or digest.date_text(), digest.description]))),
     ]
     if digest.overview:

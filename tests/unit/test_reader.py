@@ -206,8 +206,10 @@ def test_light_digests_get_their_items_when_read_and_keep_the_place_asked_for(tm
 
 def test_a_digest_not_read_yet_is_listed_by_its_file_name(tmp_path: Path) -> None:
     from digesttui.parse import pending
+    from digesttui.render import digest_markdown
 
     r = Reader(State(tmp_path / "state.json").load())
     waiting = pending("/d/sub/2025-01-05 AI 日报.md", 0)
     r.take(Snapshot((waiting, *snapshot().digests), ("/d",), complete=False, total=4, pending=1))
     assert [r.row_title(d) for d in r.digests] == ["AI 日报.md", "Third", "Second", "First"]
+    assert digest_markdown(waiting).startswith("## 2025-01-05 AI 日报.md\n")  # the detail says the same

@@ -185,7 +185,7 @@ class GoToDigest(Provider):
             return
         found = 0
         for digest in app.reader.snapshot.digests if app.reader.snapshot else ():
-            label = f"{app.reader.when_text(digest)} {digest.title}"
+            label = f"{app.reader.when_text(digest)} {digest.shown_title}"
             at = label.lower().find(needle)
             if at == -1:
                 continue

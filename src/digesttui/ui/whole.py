@@ -46,7 +46,7 @@ class WholeDigest(Screen[None]):
         """The Markdown shown, once read."""
 
     def compose(self) -> ComposeResult:
-        title = f"{self.digest.title} — {self.when}" + (
+        title = f"{self.digest.shown_title} — {self.when}" + (
             f" — {self.digest.description}" if self.digest.description else ""
         )
         yield Static(Content(title), id="whole-title")
