@@ -29,19 +29,17 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime, tzinfo
 from itertools import starmap
 from typing import Any, Protocol
 
 from digesttui import __version__, finding
 from digesttui.files import owned_privately, private_folder
 from digesttui.finding import spaced
-from digesttui.inline import visible
-from digesttui.model import SHARED_TITLE, Digest, Item, Link, Problem
+from digesttui.model import SHARED_TITLE, Digest, Item, Link
+from digesttui.rows import ROW, item_row, light_row, row_of
 
 SCHEMA = 5
 APPLICATION_ID = 0x44475455  # "DGTU": a file with another id is not ours
-_ROW = "path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, count, keys"
 _TABLES = (
     "CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE digests (
@@ -157,7 +155,7 @@ class Catalog:
         shared = f"SELECT title FROM digests GROUP BY title HAVING count(*) >= {SHARED_TITLE}"
         with self._own_reader() as db:
             cursor = db.execute(
-                f"SELECT {_ROW}, CASE WHEN title IN ({shared}) THEN lead ELSE '' END"
+                f"SELECT {ROW}, CASE WHEN title IN ({shared}) THEN lead ELSE '' END"
                 " FROM digests ORDER BY sort_key DESC, path"
             )
             while chunk := cursor.fetchmany(2000):
@@ -177,13 +175,13 @@ class Catalog:
     def newest(self, count: int) -> list[Digest]:
         """The newest `count` digests, light: what the first screen shows."""
         with self._read_lock:
-            query = f"SELECT {_ROW}, lead FROM digests ORDER BY sort_key DESC, path LIMIT ?"
+            query = f"SELECT {ROW}, lead FROM digests ORDER BY sort_key DESC, path LIMIT ?"
             return [light_row(row) for row in self._reader.execute(query, (count,))]
 
     def digest(self, path: str) -> Digest | None:
         """A digest in full: its items with their summaries and links, its overview."""
         with self._read_lock:
-            query = f"SELECT id, overview, {_ROW}, lead FROM digests WHERE path = ?"
+            query = f"SELECT id, overview, {ROW}, lead FROM digests WHERE path = ?"
             row = self._reader.execute(query, (path,)).fetchone()
             if row is None:
                 return None
@@ -316,39 +314,15 @@ def store(db: sqlite3.Connection, digests: Iterable[Digest]) -> list[tuple[Any, 
         for digest in digests:
             _unindex(db, digest.path)
             db.execute("DELETE FROM digests WHERE path = ?", (digest.path,))
-            row = _row(digest)
-            cursor = db.execute(
-                f"INSERT INTO digests ({_ROW}, lead, overview) VALUES ({','.join('?' * len(row))})", row
-            )
+            row = row_of(digest)
+            cursor = db.execute(f"INSERT INTO digests ({ROW}, lead, overview) VALUES ({','.join('?' * len(row))})", row)
             db.executemany(
                 "INSERT INTO items (digest, n, title, url, links, summary, section, shown, targets)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
-                [(cursor.lastrowid, *_item_row(i)) for i in digest.items],
+                [(cursor.lastrowid, *item_row(i)) for i in digest.items],
             )
-            rows.append((*row[:-2], ""))  # no first headline: see `light`
+            rows.append((*row[:-2], ""))  # no first headline: see `rows.light`
     return rows
-
-
-def _row(digest: Digest) -> tuple[Any, ...]:
-    """A digest's row in `digests`: the columns of `_ROW`, then its first headline and overview."""
-    return (
-        digest.path,
-        digest.label,
-        digest.title,
-        digest.date.isoformat() if digest.date else None,
-        digest.sort_key,
-        marshal.dumps(digest.categories),
-        marshal.dumps(digest.tags),
-        marshal.dumps(tuple(map(tuple, digest.problems))),
-        digest.size,
-        digest.mtime_ns,
-        digest.description,
-        digest.timed,
-        digest.count,
-        digest.keys,
-        digest.lead,
-        digest.overview,
-    )
 
 
 def _index_state(db: sqlite3.Connection) -> tuple[int, int]:
@@ -371,79 +345,6 @@ def _unindex(db: sqlite3.Connection, path: str) -> None:
         " AND i.id <= (SELECT CAST(value AS INTEGER) FROM info WHERE key = 'indexed')",
         (path,),
     )
-
-
-def _item_row(item: Item) -> tuple[object, ...]:
-    links = marshal.dumps(tuple(map(tuple, item.links)))
-    targets = " ".join(link.url for link in item.links).lower()
-    return (item.n, item.title, item.url, links, item.summary, item.section, visible(item), targets)
-
-
-def light(digest: Digest) -> Digest:
-    """A digest as the lists hold it: no items in hand, no overview, no first headline (as `rows`
-    reads it back where its title is not shared; `Library` reads the others' with `leads`). Its
-    title is a copy: `put` gives SQLite the digest's own, and CPython keeps the UTF-8 it makes of
-    a non-ASCII text with the text."""
-    return replace(
-        digest,
-        label=digest.path if digest.label == digest.path else digest.label,
-        title=_copy(digest.title),
-        lead="",
-        date=_zoned(digest.date),
-        categories=_shared(digest.categories),
-        tags=_shared(digest.tags),
-        items=(),
-        overview="",
-    )
-
-
-def _copy(text: str) -> str:
-    """A copy of `text` (a lone surrogate, as an undecodable name leaves, copied too)."""
-    return text if text.isascii() else text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
-
-
-def light_row(row: tuple[Any, ...]) -> Digest:
-    """A digest as the list holds it, from its row (`_ROW`'s columns and its first headline)."""
-    path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, *rest = row
-    return Digest(
-        path,
-        path if label == path else label,
-        title,
-        _zoned(datetime.fromisoformat(date)) if date else None,
-        sort_key,
-        _shared(marshal.loads(categories)),
-        _shared(marshal.loads(tags)),
-        (),
-        tuple(starmap(Problem, marshal.loads(problems))),
-        size,
-        mtime_ns,
-        description,
-        "",
-        bool(timed),
-        False,
-        *rest,  # count, keys, lead
-    )
-
-
-_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
-def _shared(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Categories or tags, one tuple for every digest that has the same (6 MiB at 100,000)."""
-    names = tuple(map(sys.intern, names))  # and each name once
-    return _NAMES.setdefault(names, names) if len(_NAMES) < 10_000 else names
-
-
-_ZONES: dict[object, tzinfo] = {}
-
-
-def _zoned(date: datetime | None) -> datetime | None:
-    """`date` with a time zone object shared by every date of its offset (each date read has
-    one of its own)."""
-    if date is None or date.tzinfo is None:
-        return date
-    zone = _ZONES.setdefault(date.utcoffset(), date.tzinfo)
-    return date if zone is date.tzinfo else date.replace(tzinfo=zone)
 
 
 def _connect(path: str, uri: bool = False) -> sqlite3.Connection:

@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import chain
 
-from digesttui.catalog import Catalog, catalog_path, light
+from digesttui.catalog import Catalog, catalog_path
 from digesttui.files import FILE_LIMIT, read_digest
 from digesttui.model import Digest, Item, in_newest_order, shared_titles
+from digesttui.rows import light
 from digesttui.scan import is_digest_name, parse_all, scan, unreadable_folders
 
 SETTLE_SECONDS = 1.0

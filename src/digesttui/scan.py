@@ -81,7 +81,7 @@ def parse_all(paths: list[str], limit: int, catalog: str | None = None) -> Itera
     """Read and parse files, newest first as given: many in child processes (see `parsejob`),
     one a core, taking chunks in turn; few files (or whatever the children leave) here. Each comes
     with whether it is stored: a child given the `catalog` file puts what it parses there and
-    gives back the light digest (`catalog.light_row`); the rest come in full, to be stored."""
+    gives back the light digest (`rows.light_row`); the rest come in full, to be stored."""
     done: set[str] = set()
     if len(paths) >= SUBPROCESS_THRESHOLD:
         with contextlib.suppress(Exception):  # the children are only a speed-up
@@ -105,8 +105,8 @@ def parse_roots(roots: Iterable[str], limit: int = FILE_LIMIT) -> list[Digest]:
 def _parse_in_children(
     paths: list[str], done: set[str], limit: int, catalog: str | None
 ) -> Iterator[tuple[Digest, bool]]:
-    from digesttui.catalog import light_row
     from digesttui.parsejob import CHUNK
+    from digesttui.rows import light_row
 
     count = max(1, min(os.cpu_count() or 1, 4))
     shares: list[list[str]] = [[] for _ in range(count)]

@@ -73,8 +73,8 @@ def test_search_hits_are_the_readers_own_digests_found_by_their_place() -> None:
     """Hits carry the digests the reader holds (light ones, in a snapshot's order: newest first,
     by path where equal), found by their place in that order; a digest in the catalog that the
     reader does not hold gives no hit."""
-    from digesttui.catalog import light
     from digesttui.model import newest_first
+    from digesttui.rows import light
 
     digests = [_digest(f"{name}", ("模型", "x")) for name in "dcbae"]  # one date: ordered by path
     dated = parse_digest(b"---\ntitle: new\ndate: 2026-01-01\n---\n1. [model](https://n.example)\n", "/d/z.md")

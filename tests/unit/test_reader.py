@@ -178,7 +178,7 @@ def test_status_says_where_how_many_and_what_is_filtered(tmp_path: Path) -> None
 
 
 def test_light_digests_get_their_items_when_read_and_keep_the_place_asked_for(tmp_path: Path) -> None:
-    from digesttui.catalog import light
+    from digesttui.rows import light
 
     full = snapshot()
     heads = {d.path: tuple(i._replace(links=(), summary="") for i in d.items) for d in full.digests}
