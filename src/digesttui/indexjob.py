@@ -9,7 +9,9 @@ is rolled back and the next build goes on from there."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import threading
 
 from digesttui.catalog import build_index, writer
 
@@ -29,6 +31,26 @@ class Orphaned:
 
     def is_set(self) -> bool:
         return os.getppid() != self.parent
+
+
+def build_apart(catalog: str, stop: threading.Event | None) -> None:
+    """Build the index of the catalog file in a child process (this module) until it is done or
+    `stop` is set (then the child is killed: its chunk under way is rolled back)."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "digesttui.indexjob", catalog],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while child.poll() is None:
+            if stop is None:
+                child.wait()
+            elif stop.wait(0.1):
+                break
+    finally:
+        child.kill()
+        child.wait()
 
 
 def main() -> int:

@@ -11,8 +11,6 @@ import functools
 import os
 import sqlite3
 import stat
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -21,6 +19,7 @@ from itertools import chain
 
 from digesttui.catalog import Catalog, catalog_path
 from digesttui.files import FILE_LIMIT, read_digest
+from digesttui.indexjob import build_apart
 from digesttui.model import Digest, Item, in_newest_order, shared_titles
 from digesttui.rows import light
 from digesttui.scan import is_digest_name, parse_all, scan, unreadable_folders
@@ -208,7 +207,7 @@ class Library:
         whatever the child left, here."""
         with contextlib.suppress(sqlite3.Error):
             if self.catalog.path is not None and self.catalog.unindexed() >= INDEX_APART:
-                _index_apart(self.catalog.path, stop)
+                build_apart(self.catalog.path, stop)
             self.catalog.index(stop)
 
     # --- reading the whole library ---
@@ -447,23 +446,3 @@ class Library:
             self._enter(light(digest))
         changed[path] = digest
         self.generation += 1
-
-
-def _index_apart(catalog: str, stop: threading.Event | None) -> None:
-    """Run `indexjob` on the catalog file until it is done or `stop` is set (then it is killed:
-    its chunk under way is rolled back)."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "digesttui.indexjob", catalog],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        while child.poll() is None:
-            if stop is None:
-                child.wait()
-            elif stop.wait(0.1):
-                break
-    finally:
-        child.kill()
-        child.wait()
