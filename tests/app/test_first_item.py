@@ -12,7 +12,6 @@ from digesttui.library import Library
 from digesttui.state import State
 from digesttui.ui.app import DigestApp
 from digesttui.ui.detail import DetailPane
-from digesttui.ui.quickview import QuickH2
 from tests.app.helpers import drawn, settled, wait_for
 from tests.conftest import SEEDS, write
 
@@ -101,6 +100,8 @@ async def test_a_link_clicked_in_the_first_item_is_followed(tmp_path: Path) -> N
     async with app.run_test(size=(150, 40)) as pilot:
         await wait_for(pilot, lambda: app.query("#quick"), what="the first item")
         await settled(pilot)
-        assert await pilot.click(QuickH2, offset=(2, 0))
+        quick = app.query_one("#quick")
+        headline = next(y for y in range(quick.size.height) if "标题一" in quick.render_line(y).text)
+        assert await pilot.click(quick, offset=(2, headline))
         await wait_for(pilot, record.exists, what="the browser started")
         assert record.read_text().strip() == "https://x.com/a/status/1"

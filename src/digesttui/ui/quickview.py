@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from rich.segment import Segment
 from textual.content import Content, Span
+from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.style import Style
+from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import Static
 
 from digesttui import links, quickmd
 
@@ -52,127 +55,27 @@ def _content(block: quickmd.Block) -> Content:
     return decorate(Content(block.text, spans=spans), ())
 
 
-class QuickBlock(Static):
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"em", "strong", "s", "code_inline"}
-
-    def __init__(self, block: quickmd.Block) -> None:
-        super().__init__(_content(block) if block.kind != "hr" else "", expand=True)
-
-    def action_link(self, href: str) -> None:
-        self.post_message(QuickMarkdown.LinkClicked(href))
-
-
-class QuickHeader(QuickBlock):
-    pass
-
-
-class QuickH1(QuickHeader):
-    pass
-
-
-class QuickH2(QuickHeader):
-    pass
-
-
-class QuickH3(QuickHeader):
-    pass
-
-
-class QuickH4(QuickHeader):
-    pass
-
-
-class QuickH5(QuickHeader):
-    pass
-
-
-class QuickH6(QuickHeader):
-    pass
-
-
-class QuickParagraph(QuickBlock):
-    pass
-
-
-class QuickRule(QuickBlock):
-    pass
-
-
-_KINDS: dict[str, type[QuickBlock]] = {
-    "h1": QuickH1,
-    "h2": QuickH2,
-    "h3": QuickH3,
-    "h4": QuickH4,
-    "h5": QuickH5,
-    "h6": QuickH6,
-    "p": QuickParagraph,
-    "hr": QuickRule,
-}
+_MARGINS = {"h1": (2, 1), "h2": (2, 1), "p": (0, 1), "hr": (0, 1)}
+"""Blank rows above and below a block as Textual's Markdown widget spaces its blocks (its CSS,
+Textual 8.2); h3 to h6: one each. Between two blocks the larger counts, as in its layout."""
 
 
 class QuickMarkdown(Widget):
-    """Blocks as Textual's Markdown widget draws them (its CSS, Textual 8.2, as it applies here)."""
+    """Blocks as Textual's Markdown widget draws them (its CSS, Textual 8.2, as it applies here),
+    all drawn by this one widget: a widget a block, as that widget mounts them, cost the first
+    frame ~8 ms of styling and drawing, and importing their classes ~3 ms."""
 
-    DEFAULT_CSS = """
-    QuickMarkdown {
-        height: auto;
-        padding: 0 2 0 2;
-        layout: vertical;
-        color: $foreground;
-        overflow-y: hidden;
-
-        QuickBlock {
-            width: 1fr;
-            height: auto;
-            & > .em { text-style: italic; }
-            & > .strong { text-style: bold; }
-        }
-        QuickHeader { color: $text; margin: 2 0 1 0; }
-        QuickH1 {
-            content-align: center middle;
-            color: $markdown-h1-color;
-            background: $markdown-h1-background;
-            text-style: $markdown-h1-text-style;
-        }
-        QuickH2 {
-            color: $markdown-h2-color;
-            background: $markdown-h2-background;
-            text-style: $markdown-h2-text-style;
-        }
-        QuickH3 {
-            color: $markdown-h3-color;
-            background: $markdown-h3-background;
-            text-style: $markdown-h3-text-style;
-            margin: 1 0;
-            width: auto;
-        }
-        QuickH4 {
-            color: $markdown-h4-color;
-            background: $markdown-h4-background;
-            text-style: $markdown-h4-text-style;
-            margin: 1 0;
-        }
-        QuickH5 {
-            color: $markdown-h5-color;
-            background: $markdown-h5-background;
-            text-style: $markdown-h5-text-style;
-            margin: 1 0;
-        }
-        QuickH6 {
-            color: $markdown-h6-color;
-            background: $markdown-h6-background;
-            text-style: $markdown-h6-text-style;
-            margin: 1 0;
-        }
-        & > QuickParagraph { margin: 0 0 1 0; }
-        QuickRule {
-            border-bottom: solid $secondary;
-            height: 1;
-            padding-top: 1;
-            margin-bottom: 1;
-        }
-    }
-    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"em", "strong", "quick--hr", *(f"quick--h{n}" for n in range(1, 7))}
+    DEFAULT_CSS = (
+        "QuickMarkdown { height: auto; padding: 0 2 0 2; color: $foreground;"
+        " & > .em { text-style: italic; } & > .strong { text-style: bold; } & > .quick--hr { color: $secondary; }"
+        + "".join(
+            f" & > .quick--h{n} {{ color: $markdown-h{n}-color; background: $markdown-h{n}-background;"
+            f" text-style: $markdown-h{n}-text-style; }}"
+            for n in range(1, 7)
+        )
+        + " }"
+    )
 
     class LinkClicked(Message):
         """A link of the text clicked (as Textual's `Markdown.LinkClicked`)."""
@@ -182,4 +85,50 @@ class QuickMarkdown(Widget):
             self.href = href
 
     def __init__(self, blocks: tuple[quickmd.Block, ...], *, id: str | None = None) -> None:
-        super().__init__(*(_KINDS[block.kind](block) for block in blocks), id=id)
+        super().__init__(id=id)
+        self.blocks = blocks
+        self._drawn: tuple[int, list[Strip]] = (-1, [])
+        """The width last drawn at, and the rows."""
+
+    def action_link(self, href: str) -> None:
+        self.post_message(self.LinkClicked(href))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn = (-1, [])  # (another theme: drawn again in its colours)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._rows(width))
+
+    def render_line(self, y: int) -> Strip:
+        rows = self._rows(self.size.width)
+        return rows[y] if y < len(rows) else Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _rows(self, width: int) -> list[Strip]:
+        if self._drawn[0] != width:
+            self._drawn = (width, self._draw(width))
+        return self._drawn[1]
+
+    def _draw(self, width: int) -> list[Strip]:
+        """The blocks' rows at `width`: what each block's widget would draw, spaced as they would be."""
+        blank = Strip.blank(width, self.visual_style.rich_style)
+        rows: list[Strip] = []
+        below = 0
+        for block in self.blocks:
+            above, below_this = _MARGINS.get(block.kind, (1, 1)) if rows else (0, 0)
+            # (the first block: none, as for Markdown the pane's CSS `margin-top: 0` on the first
+            # child gives it, which in Textual 8.2 sets its whole margin)
+            rows += [blank] * max(below, above)
+            below = below_this
+            if block.kind == "hr":  # a row of padding, then the bottom border
+                rule = self.get_visual_style("quick--hr").rich_style
+                rows += [blank, Strip([Segment("─" * width, rule)], width)]
+                continue
+            style = self.visual_style if block.kind == "p" else self.get_visual_style(f"quick--{block.kind}")
+            strips = Visual.to_strips(self, _content(block), width, None, style)
+            fill = (style + Style(reverse=False)).rich_style
+            if block.kind == "h1":  # `content-align: center`
+                rows += Strip.align(strips, fill, width, len(strips), "center", "top")
+            else:
+                rows += [strip.extend_cell_length(width, fill) for strip in strips]
+        return [*rows, *[blank] * below]
