@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 MARK_READ = ("delay", "immediately", "manual")
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     folders: tuple[str, ...] = ()
     theme: str | None = None
     browser: str | None = None
@@ -33,9 +32,9 @@ class Config:
     max_file_mb: float = 16
     timezone: str | None = None
     """"local", an IANA name ("Asia/Shanghai"), or None: the zone most digests are written in."""
-    keys: dict[str, str] = field(default_factory=dict)
+    keys: Mapping[str, str] = {}  # read only: one default shared is safe
     path: str = ""
-    key_lines: dict[str, int] = field(default_factory=dict)
+    key_lines: Mapping[str, int] = {}  # read only: one default shared is safe
     """The line of the file where each `[keys]` entry is."""
 
     def where(self, key_id: str) -> str:

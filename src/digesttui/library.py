@@ -13,9 +13,10 @@ import sqlite3
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from itertools import chain
+from typing import NamedTuple
 
 from digesttui.catalog import Catalog, catalog_path
 from digesttui.files import FILE_LIMIT, read_digest
@@ -28,8 +29,7 @@ SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """What the library holds at one moment, newest digest first."""
 
     digests: tuple[Digest, ...]
@@ -44,7 +44,7 @@ class Snapshot:
     """Files listed and not read yet."""
     seq: int = 0
     """Later snapshots have larger numbers."""
-    heads: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    heads: Mapping[str, tuple[Item, ...]] = {}  # read only: one default shared is safe
     """The item lists of some digests, read with them (the first screen's)."""
     shared: frozenset[str] = frozenset()
     """The titles of `digests` that `SHARED_TITLE` or more of them have (`model.shared_titles`):

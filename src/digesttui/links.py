@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from digesttui.text import shorten
@@ -35,8 +35,7 @@ def refusal(url: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class OpenPlan:
+class OpenPlan(NamedTuple):
     """How to open a link: a command to run, or (argv None) copy it instead, because `why`."""
 
     argv: tuple[str, ...] | None

@@ -11,9 +11,8 @@ import re
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from digesttui.itemlists import ItemLists
 from digesttui.library import Snapshot
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
     from digesttui.search import Hit, Search
 
 
-@dataclass(frozen=True)
-class Arrival:
+class Arrival(NamedTuple):
     """What a new snapshot brought, for the UI to tell."""
 
     added: int

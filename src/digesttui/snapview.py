@@ -9,9 +9,9 @@ import sys
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import tzinfo
 from itertools import accumulate, pairwise
+from typing import NamedTuple
 
 from digesttui.library import Snapshot
 from digesttui.model import Digest
@@ -19,8 +19,7 @@ from digesttui.state import State
 from digesttui.times import display_zone, in_order
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """A snapshot and what is derived from it (`view_of`)."""
 
     snapshot: Snapshot
