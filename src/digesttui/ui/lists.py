@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
-from rich.text import Text
 from textual.binding import BindingType
 
 from digesttui.model import Digest, Item
-from digesttui.ui.rowlist import PANE_BINDINGS, RowList, fit
+from digesttui.ui.rowlist import PANE_BINDINGS, PLAIN, Pieces, RowList, fit
 
 
 class DigestList(RowList):
@@ -32,24 +31,19 @@ class DigestList(RowList):
         self.empty = empty
         self.set_count(len(digests), cursor)
 
-    def row_text(self, index: int, width: int) -> Text:
+    def row_text(self, index: int, width: int) -> Pieces:
         digest = self.digests[index]
-        text = Text(end="")
-        text.append(self.when(digest), style=self.style("dim"))
+        dim, mark = self.style("dim"), self.style("mark")
         unread, new = self.facts(digest)
-        text.append(" ● " if new else "   ", style=self.style("mark"))
+        row = [(self.when(digest), dim), (" ● " if new else "   ", mark)]
         if digest.has_error:
-            name = digest.label.rsplit("/", 1)[-1]
-            text.append(f"⚠ {name}", style=self.style("error"))
-            return text
+            return [*row, (f"⚠ {digest.label.rsplit('/', 1)[-1]}", self.style("error"))]
         count = f" {unread}/{digest.count}" if unread else f" {digest.count}"
         if digest.pending:
             count = " …"  # found, not read yet
         title = self.title_of(digest)[: width + 1]  # a cell a character at least: no more can show
-        text.append(title, style="" if unread else self.style("dim"))
-        text = fit(text, max(0, width - len(count)))
-        text.append(count, style=self.style("mark") if unread else self.style("dim"))
-        return text
+        row.append((title, PLAIN if unread else dim))
+        return [*fit(row, max(0, width - len(count))), (count, mark if unread else dim)]
 
 
 class ItemList(RowList):
@@ -69,13 +63,13 @@ class ItemList(RowList):
         self.empty = empty
         self.set_count(len(items), cursor)
 
-    def row_text(self, index: int, width: int) -> Text:
+    def row_text(self, index: int, width: int) -> Pieces:
         item = self.items[index]
         read, starred = self.marks(self.digest, item) if self.digest else (False, False)
-        text = Text(end="")
-        text.append("  " if read else "• ", style=self.style("mark"))
-        text.append(f"{item.n:>2}. ", style=self.style("dim"))
-        if starred:
-            text.append("★ ", style=self.style("mark"))
-        text.append(item.title[: width + 1], style=self.style("dim") if read else "")
-        return text
+        dim, mark = self.style("dim"), self.style("mark")
+        return [
+            ("  " if read else "• ", mark),
+            (f"{item.n:>2}. ", dim),
+            ("★ " if starred else "", mark),
+            (item.title[: width + 1], dim if read else PLAIN),
+        ]

@@ -20,7 +20,7 @@ from textual.widgets.input import Selection
 from digesttui.search import MOST_HITS
 from digesttui.text import safe, shorten
 from digesttui.ui.frames import HeldFrames
-from digesttui.ui.rowlist import RowList, focus_now
+from digesttui.ui.rowlist import PLAIN, Pieces, RowList, focus_now
 from digesttui.ui.screens import SCREENS_CSS
 
 if TYPE_CHECKING:
@@ -67,17 +67,17 @@ class SearchResults(RowList):
             focus_now(query)
             query.insert_text_at_cursor(event.character)
 
-    def row_text(self, index: int, width: int) -> Text:
+    def row_text(self, index: int, width: int) -> Pieces:
         from digesttui.search import snippet
 
         digest, item, shown = self.hits[index]
-        text = Text(end="")
-        text.append(self.app.reader.when_text(digest) + "  ", style=self.style("dim"))  # type: ignore[attr-defined]
-        text.append(item.title[: width + 1])
-        found = snippet(shown, self.query_text)
-        if found:  # the match is in the summary: where
-            text.append(f"  {found}", style=self.style("dim"))
-        return text
+        dim = self.style("dim")
+        found = snippet(shown, self.query_text)  # where the match is, when it is in the summary
+        return [
+            (self.app.reader.when_text(digest) + "  ", dim),  # type: ignore[attr-defined]
+            (item.title[: width + 1], PLAIN),
+            (f"  {found}" if found else "", dim),
+        ]
 
 
 class SearchScreen(Screen[tuple[str, "Hit | None"]]):
