@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import os
 import stat
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from digesttui import __version__
 from digesttui.files import file_kind
@@ -19,16 +19,41 @@ from digesttui.scan import parse_roots
 from digesttui.state import State, state_path
 from digesttui.text import safe
 
+if TYPE_CHECKING:
+    import argparse
+
 ENV_DIR = "DIGEST_TUI_DIR"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"digest-tui: error: {message} (see digest-tui --help)\n")
+class Options(NamedTuple):
+    """The command line, read (`parse_args`)."""
+
+    paths: list[str]
+    check: bool = False
+    json: bool = False
+    export_starred: bool = False
+    poll: bool = False
+    browser: str | None = None
+    no_cache: bool = False
+
+
+def parse_args(argv: Sequence[str]) -> Options:
+    """Folders alone (`digest-tui`, `digest-tui ~/digests`: every day's command) are read without
+    argparse: importing it and building its parser (each message looked up for a translation)
+    took ~5 ms of every start. Anything else goes through it."""
+    if not any(arg.startswith("-") for arg in argv):
+        return Options(list(argv))
+    return Options(**vars(build_parser().parse_args(argv)))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # type: ignore[override]
+            self.exit(2, f"digest-tui: error: {message} (see digest-tui --help)\n")
+
+    parser = Parser(
         prog="digest-tui",
         description="A keyboard-driven terminal reader for AI news digests (Markdown with front matter).",
         epilog=f"Without PATH: ${ENV_DIR} (folders separated by '{os.pathsep}'), else the bundled samples. "
@@ -149,7 +174,7 @@ def as_json(digest: Digest) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.export_starred:
         return export_starred()
     from digesttui.config import load_config

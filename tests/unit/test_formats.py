@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digesttui.cli import as_json
+from digesttui.cli import Options, as_json, build_parser, parse_args
 from digesttui.items import parts
 from digesttui.model import Digest
 from digesttui.parse import body_of, parse_digest
@@ -162,3 +162,10 @@ def test_each_word_of_a_generated_body_lands_in_exactly_one_place(blocks: list[s
     shown += Counter(re.findall(r"m\d+", found.overview))
     for word in set(re.findall(r"m\d+", body)):
         assert shown[word] == 1 or (shown[word] == 0 and word in linked), (word, body)
+
+
+@pytest.mark.parametrize("argv", [[], ["~/digests"], ["a", "b c", "年报"], ["a", "--poll"], ["--no-cache", "x"]])
+def test_the_command_line_reads_the_same_with_or_without_argparse(argv: list[str]) -> None:
+    assert parse_args(argv) == Options(**vars(build_parser().parse_args(argv)))
+    if not any(arg.startswith("-") for arg in argv):  # the folders alone: without it
+        assert parse_args(argv) == Options(argv)
