@@ -122,7 +122,7 @@ def break_offsets(text: str, width: int, fold: bool = True) -> list[int]:
     return [o for o in offsets if o > 0]
 
 
-_SOFT_BREAK = re.compile(r"(?<=[^\x00-\u2e7f])[ \t]*\n[ \t]*(?=[^\x00-\u2e7f])")
+_SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
 
 def join_soft_breaks(markdown: str) -> str:
@@ -130,9 +130,17 @@ def join_soft_breaks(markdown: str) -> str:
     Markdown would show it as a space, a stray gap in Chinese (`以内。 更多细节`)."""
     if "\n" not in markdown:
         return markdown
-    return _SOFT_BREAK.sub(lambda m: "" if _both_cjk(m) else m[0], markdown)
+    return _SOFT_BREAK.sub(_joined, markdown)
 
 
-def _both_cjk(m: re.Match[str]) -> bool:
-    text = m.string
-    return is_cjk(text[m.start() - 1]) and is_cjk(text[m.end()])
+def _joined(m: re.Match[str]) -> str:
+    """A line break found, removed if a CJK character is on each side. (Tested here, not in the
+    pattern: lookarounds for characters from U+2E80 on took ~1 ms of start-up to compile.)"""
+    text, start, end = m.string, m.start(), m.end()
+    if 0 < start and end < len(text) and _cjk_from_2e80(text[start - 1]) and _cjk_from_2e80(text[end]):
+        return ""
+    return m[0]
+
+
+def _cjk_from_2e80(ch: str) -> bool:
+    return ch > "\u2e7f" and is_cjk(ch)
