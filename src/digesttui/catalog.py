@@ -378,10 +378,24 @@ def _current(db: sqlite3.Connection) -> bool:
     return row is not None and row[0] == __version__
 
 
+def reading(path: str) -> Catalog | None:
+    """The catalog at `path` for reading alone, for a process apart (the first screen, read
+    while the reader starts: `cli.read_ahead`), if it is there, ours, current and this user's
+    alone (as `Catalog` requires); it is never made, rebuilt or written there."""
+    db = writer(path) if owned_privately(path) else None
+    if db is None:
+        return None
+    catalog = Catalog.__new__(Catalog)  # (only what reading uses: no writer, no other connection)
+    catalog.notice, catalog.path = "", path
+    catalog._db = catalog._reader = catalog._searcher = db
+    catalog._lock = catalog._read_lock = catalog._search_lock = threading.Lock()
+    return catalog
+
+
 def writer(path: str) -> sqlite3.Connection | None:
-    """A connection that writes the catalog at `path`, for a child process that works for the
-    reader (`parsejob`, `indexjob`), if the file is there, ours and current: a child never makes
-    or rebuilds one (the reader did, or decided not to keep one)."""
+    """A connection to the catalog at `path`, for a child process that works for the reader
+    (`parsejob` and `indexjob` write through it; `reading` reads), if the file is there, ours and
+    current: a child never makes or rebuilds one (the reader does, or decides not to keep one)."""
     import urllib.parse
 
     with contextlib.suppress(sqlite3.Error):

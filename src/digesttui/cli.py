@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from digesttui import __version__
 from digesttui.files import file_kind
-from digesttui.library import Library
+from digesttui.library import First, Library
 from digesttui.model import Digest
 from digesttui.resources import resource
 from digesttui.scan import parse_roots
@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = None if args.no_cache else platformdirs.user_cache_dir("digest-tui")
     library = Library(roots, cache, config.file_limit)
     state = State(state_path())
-    library.prefetch(state.load)  # the first screen and the read marks, read while Textual is imported
+    read_ahead(library, state)  # the first screen and the read marks, read while Textual is imported
 
     from digesttui.ui.app import DigestApp
 
@@ -224,6 +224,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     for notice in app.exit_notices:
         print(f"digest-tui: {notice}", file=sys.stderr)
     return app.return_code or 0
+
+
+def read_ahead(library: Library, state: State) -> None:
+    """Read the first screen (`Library.read_first`) and the read marks while Textual is imported
+    (~150 ms), in a process apart where the platform forks safely (Linux), else in a thread.
+
+    Why a process (fork: so only here, where the reader starts, before any thread is): in a
+    thread, that reading and its handovers of the interpreter lock with the imports were on the
+    first frame's path. Measured at 1,000 digests, A/B in one run, 24 rounds each: the first
+    complete screen 229 -> 216 ms, 1.28x -> 1.21x of the smallest Textual app's; twice.
+
+    The child only reads (the catalog only if it is there, ours and current), sends what it read
+    through a pipe and ends at once (`os._exit`: none of this process's exit work, no buffers
+    flushed on the terminal). If it fails, nothing comes, and the load reads both, as after a
+    thread that failed."""
+    if sys.platform != "linux":
+        library.prefetch(state.load)
+        return
+    try:
+        pipe, into = os.pipe()
+        pid = os.fork()
+    except OSError:
+        library.prefetch(state.load)
+        return
+    if pid == 0:  # the child
+        try:
+            os.close(pipe)
+            import pickle
+
+            with os.fdopen(into, "wb") as out:
+                out.write(pickle.dumps((library.read_first_apart(), state.read()), pickle.HIGHEST_PROTOCOL))
+        finally:
+            os._exit(0)
+    os.close(into)
+
+    def received() -> First | None:
+        """(In the library's prefetch thread.) The read marks taken, the first screen given."""
+        import pickle
+
+        with os.fdopen(pipe, "rb") as out:
+            sent = out.read()
+        os.waitpid(pid, 0)
+        if not sent:
+            return None
+        first, (marks, warning) = pickle.loads(sent)  # (from our own child)
+        state.take(marks, warning)
+        return first  # type: ignore[no-any-return]
+
+    library.prefetch(first=received)
 
 
 def collector_tuned() -> dict[str, Callable[[], None]]:

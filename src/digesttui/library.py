@@ -18,7 +18,7 @@ from dataclasses import replace
 from itertools import chain
 from typing import NamedTuple
 
-from digesttui.catalog import Catalog, catalog_path
+from digesttui.catalog import Catalog, catalog_path, reading
 from digesttui.files import FILE_LIMIT, read_digest
 from digesttui.indexjob import build_apart
 from digesttui.model import Digest, Item, in_newest_order, shared_titles
@@ -67,6 +67,22 @@ SNAPSHOT_SHARE = 20
 """While parsing, a snapshot is shown at most every this many times what making one took."""
 
 
+class First(NamedTuple):
+    """The first screen: the newest digests (light), the item lists of the newest
+    `FIRST_HEADS` of them, the newest in full."""
+
+    digests: list[Digest]
+    heads: dict[str, tuple[Item, ...]]
+    full: Digest | None
+
+
+def _first_of(catalog: Catalog) -> First | None:
+    newest = catalog.newest(FIRST_SCREEN)
+    if not newest:
+        return None
+    return First(newest, catalog.heads([d.path for d in newest[:FIRST_HEADS]]), catalog.digest(newest[0].path))
+
+
 class Library:
     def __init__(self, roots: Iterable[str], cache_dir: str | None = None, limit: int = FILE_LIMIT) -> None:
         self.roots = tuple(os.path.abspath(r) for r in roots)
@@ -89,15 +105,22 @@ class Library:
         """Counts changes to the entries: a batch that changed nothing need not be shown."""
 
     @functools.cached_property
-    def catalog(self) -> Catalog:
-        """One catalog per set of roots, in the cache folder (in memory without one). Opened on
-        first use, in a worker: hashlib and SQLite cost the first paint."""
+    def catalog_file(self) -> str | None:
+        """Where the catalog of these roots is kept (one per set of roots, in the cache folder);
+        None: in memory."""
         if not self._cache_dir:
-            return Catalog(None)
+            return None
         import hashlib
 
-        key = hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16]
-        path = catalog_path(self._cache_dir, key)
+        return catalog_path(self._cache_dir, hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16])
+
+    @functools.cached_property
+    def catalog(self) -> Catalog:
+        """The catalog (`catalog_file`), opened on first use, in a worker: hashlib and SQLite
+        cost the first paint."""
+        path = self.catalog_file
+        if path is None:
+            return Catalog(None)
         try:
             catalog = Catalog(path)
         except (OSError, sqlite3.Error) as exc:  # a cache folder that cannot be written: only slower
@@ -107,26 +130,41 @@ class Library:
         self._notice = catalog.notice
         return catalog
 
-    def prefetch(self, *also: Callable[[], object]) -> None:
-        """Start reading the first screen from the catalog, then doing `also` (the entry point:
-        reading the read marks), in a thread: the entry point calls it before it imports Textual
-        (~150 ms), which the few milliseconds of this hardly slow."""
+    def prefetch(self, *also: Callable[[], object], first: Callable[[], First | None] | None = None) -> None:
+        """Start reading the first screen from the catalog, then doing `also` (reading the read
+        marks), in a thread: the entry point calls it before it imports Textual (~150 ms).
+        `first`: where the first screen comes from instead (the entry point's child process,
+        which reads it apart: `cli.read_ahead`)."""
 
-        def first() -> None:
-            self._read_first()
+        def run() -> None:
+            self._take_first((first or self.read_first)())
             for job in also:
                 with contextlib.suppress(Exception):  # done again, and told, where it is needed
                     job()
 
-        self._prefetch = threading.Thread(target=first, name="digest-tui first screen", daemon=True)
+        self._prefetch = threading.Thread(target=run, name="digest-tui first screen", daemon=True)
         self._prefetch.start()
 
-    def _read_first(self) -> None:
-        with contextlib.suppress(sqlite3.Error, OSError):  # then the load reads it, or parses
-            first = self.catalog.newest(FIRST_SCREEN)
-            self._first_heads = self.catalog.heads([d.path for d in first[:FIRST_HEADS]])
-            self._first_full = self.catalog.digest(first[0].path) if first else None
-            self._first = first
+    def read_first(self) -> First | None:
+        """The first screen, from the catalog (None: nothing there yet, or it cannot be read:
+        then the load reads it, or parses)."""
+        with contextlib.suppress(sqlite3.Error, OSError):
+            return _first_of(self.catalog)
+        return None
+
+    def read_first_apart(self) -> First | None:
+        """The same for a process apart (`cli.read_ahead`): from the catalog file if it is there,
+        ours, current and this user's alone; never made, rebuilt or written there."""
+        with contextlib.suppress(sqlite3.Error, OSError):
+            catalog = reading(self.catalog_file) if self.catalog_file else None
+            if catalog is not None:
+                with contextlib.closing(catalog):
+                    return _first_of(catalog)
+        return None
+
+    def _take_first(self, first: First | None) -> None:
+        if first is not None:
+            self._first, self._first_heads, self._first_full = first
 
     def first_screen(self, wait: float) -> Snapshot | None:
         """The first screen (the newest digests), if the prefetch (and what it was asked to do
@@ -156,7 +194,7 @@ class Library:
         """A snapshot of the newest digests from the catalog (once), with their item lists."""
         self.prefetched()
         if self._prefetch is None and not self._first_given:
-            self._read_first()
+            self._take_first(self.read_first())
         first, self._first = self._first, []
         if not first:
             return None

@@ -59,7 +59,10 @@ class State:
     # --- reading and writing ---
 
     def load(self) -> State:
-        data, warning = self._read()
+        return self.take(*self.read())
+
+    def take(self, data: dict[str, Any], warning: str | None) -> State:
+        """What `read` read (here, or in a process apart: `cli.read_ahead`), as the marks in effect."""
         self.warning = warning
         with self._lock:
             self.items, self.settings = data["items"], data["settings"]
@@ -68,7 +71,8 @@ class State:
             self.loaded = True
         return self
 
-    def _read(self) -> tuple[dict[str, Any], str | None]:
+    def read(self) -> tuple[dict[str, Any], str | None]:
+        """The file's marks and settings, and what to tell about it (damaged: moved aside)."""
         import json
 
         empty: dict[str, Any] = {"items": {}, "settings": _default_settings()}
@@ -96,7 +100,7 @@ class State:
         import json
 
         with self._file_lock():
-            disk, _ = self._read()
+            disk, _ = self.read()
             with self._lock:
                 merged = _merge(disk["items"], self.items)
                 settings = {k: max(disk["settings"][k], self.settings[k], key=lambda s: s[1]) for k in SETTINGS}

@@ -137,7 +137,7 @@ def _joined(m: re.Match[str]) -> str:
     """A line break found, removed if a CJK character is on each side. (Tested here, not in the
     pattern: lookarounds for characters from U+2E80 on took ~1 ms of start-up to compile.)"""
     text, start, end = m.string, m.start(), m.end()
-    if 0 < start and end < len(text) and _cjk_from_2e80(text[start - 1]) and _cjk_from_2e80(text[end]):
+    if start > 0 and end < len(text) and _cjk_from_2e80(text[start - 1]) and _cjk_from_2e80(text[end]):
         return ""
     return m[0]
 

@@ -4,6 +4,7 @@ rebuilt when damaged, foreign or of another version, shared by two readers, whol
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import sqlite3
@@ -353,3 +354,51 @@ def test_an_index_child_stops_once_its_reader_is_gone(tmp_path: Path) -> None:
     while not out.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert Path(f"{out}.alive").read_text() == "False" and out.read_text() == "True"
+
+
+def test_the_first_screen_read_apart_is_the_one_read_here_and_never_makes_a_catalog(tmp_path: Path) -> None:
+    docs, cache = library_with(tmp_path, 5)
+    assert Library([str(docs)], str(cache)).read_first_apart() is None
+    assert not cache.exists() or not list(cache.iterdir())  # nothing made where there was nothing
+    built = Library([str(docs)], str(cache))
+    built.load()
+    built.close()
+    here, apart = Library([str(docs)], str(cache)).read_first(), Library([str(docs)], str(cache)).read_first_apart()
+    assert apart is not None and apart == here
+    assert [d.title for d in apart.digests] == ["D4", "D3", "D2", "D1", "D0"]
+    assert apart.full is not None and [i.title for i in apart.full.items] == ["One", "Two"]
+    ours = catalog_file(cache)
+    ours.write_bytes(b"not a catalog")
+    assert Library([str(docs)], str(cache)).read_first_apart() is None
+    assert ours.read_bytes() == b"not a catalog"  # left for the reader to rebuild, and to say so
+
+
+def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_path: Path) -> None:
+    """`cli.read_ahead` (fork: in a fresh interpreter, as the entry point runs it): the reader gets
+    what a thread would read, its child is reaped, and a child that fails leaves the load to read."""
+    docs, cache = library_with(tmp_path, 5)
+    Library([str(docs)], str(cache)).load()
+    marks = tmp_path / "state.json"
+    marks.write_text('{"format": 1, "items": {"https://one.example": {"r": [true, 1.0]}}}')
+    script = (
+        "import json, os, sys\n"
+        "from digesttui import cli\n"
+        "from digesttui.library import Library\n"
+        "from digesttui.state import State\n"
+        "library, state = Library([sys.argv[1]], sys.argv[2]), State(__import__('pathlib').Path(sys.argv[3]))\n"
+        "if sys.argv[4] == 'fails':\n    Library.read_first_apart = lambda self: 1 / 0\n"
+        "cli.read_ahead(library, state)\n"
+        "first = library.first_screen(30)\n"
+        "try:\n    os.waitpid(-1, os.WNOHANG); left = True\nexcept ChildProcessError:\n    left = False\n"
+        "print(json.dumps([[d.title for d in first.digests] if first else None, state.loaded,"
+        " sorted(state.items), left]))\n"
+    )
+
+    def run(how: str) -> list[object]:
+        argv = [sys.executable, "-c", script, str(docs), str(cache), str(marks), how]
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        return list(json.loads(done.stdout))
+
+    assert run("works") == [["D4", "D3", "D2", "D1", "D0"], True, ["https://one.example"], False]
+    assert run("fails") == [None, False, [], False]  # nothing taken: the load reads it all
