@@ -9,21 +9,30 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import sqlite3
 import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from itertools import chain
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from digesttui.catalog import Catalog, catalog_path, reading
 from digesttui.files import FILE_LIMIT, read_digest
-from digesttui.indexjob import build_apart
 from digesttui.model import Digest, Item, in_newest_order, shared_titles
-from digesttui.rows import light
 from digesttui.scan import is_digest_name, parse_all, scan, unreadable_folders
+
+if TYPE_CHECKING:
+    from digesttui.catalog import Catalog
+
+
+def _catalog_error() -> type[Exception]:
+    """What reading or writing the catalog raises (SQLite's errors). SQLite, the catalog and
+    its rows are imported on first use: the first frame needs none of them (the entry point's
+    child reads the first screen), and importing them cost it ~3 ms."""
+    import sqlite3
+
+    return sqlite3.Error
+
 
 SETTLE_SECONDS = 1.0
 """How long a just-written file that fails to parse may stay unlisted, awaiting the rest of it."""
@@ -112,18 +121,22 @@ class Library:
             return None
         import hashlib
 
+        from digesttui.catalog import catalog_path
+
         return catalog_path(self._cache_dir, hashlib.sha256("\0".join(sorted(self.roots)).encode()).hexdigest()[:16])
 
     @functools.cached_property
     def catalog(self) -> Catalog:
         """The catalog (`catalog_file`), opened on first use, in a worker: hashlib and SQLite
         cost the first paint."""
+        from digesttui.catalog import Catalog
+
         path = self.catalog_file
         if path is None:
             return Catalog(None)
         try:
             catalog = Catalog(path)
-        except (OSError, sqlite3.Error) as exc:  # a cache folder that cannot be written: only slower
+        except (OSError, _catalog_error()) as exc:  # a cache folder that cannot be written: only slower
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             catalog = Catalog(None)
             catalog.notice = f"Not keeping a catalog at {path}: {why}."
@@ -148,14 +161,16 @@ class Library:
     def read_first(self) -> First | None:
         """The first screen, from the catalog (None: nothing there yet, or it cannot be read:
         then the load reads it, or parses)."""
-        with contextlib.suppress(sqlite3.Error, OSError):
+        with contextlib.suppress(_catalog_error(), OSError):
             return _first_of(self.catalog)
         return None
 
     def read_first_apart(self) -> First | None:
         """The same for a process apart (`cli.read_ahead`): from the catalog file if it is there,
         ours, current and this user's alone; never made, rebuilt or written there."""
-        with contextlib.suppress(sqlite3.Error, OSError):
+        from digesttui.catalog import reading
+
+        with contextlib.suppress(_catalog_error(), OSError):
             catalog = reading(self.catalog_file) if self.catalog_file else None
             if catalog is not None:
                 with contextlib.closing(catalog):
@@ -220,7 +235,7 @@ class Library:
         catalog, else (a catalog that could not be written, or was busy) from its file."""
         if digest.pending:
             return digest
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(_catalog_error()):
             found = self.catalog.digest(digest.path)
             if found is not None:
                 return found
@@ -232,7 +247,7 @@ class Library:
         """What the item list shows of these digests' items: from the catalog, else (see
         `full`) from their files."""
         found: dict[str, tuple[Item, ...]] = {}
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(_catalog_error()):
             found = self.catalog.heads([d.path for d in digests])
         for digest in digests:
             if digest.path not in found:
@@ -243,8 +258,10 @@ class Library:
         """Bring the catalog's search index up to date (until then a search scans): after a cold
         load, in a child process (`indexjob`: about a minute at 100,000 digests); what a change added, or
         whatever the child left, here."""
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(_catalog_error()):
             if self.catalog.path is not None and self.catalog.unindexed() >= INDEX_APART:
+                from digesttui.indexjob import build_apart
+
                 build_apart(self.catalog.path, stop)
             self.catalog.index(stop)
 
@@ -264,7 +281,7 @@ class Library:
         from its name. With `stop` set (the reader is quitting), it returns what it has."""
         with self._lock:
             if not self._loaded:
-                with contextlib.suppress(sqlite3.Error):  # an unreadable catalog: everything is parsed
+                with contextlib.suppress(_catalog_error()):  # an unreadable catalog: everything is parsed
                     self._show_catalog(progress, first_shown)
             unreadable: list[tuple[str, str]] = []
             todo, total = self._take_scan(chain.from_iterable(scan(r, unreadable) for r in self.roots), unreadable)
@@ -332,6 +349,8 @@ class Library:
         stop: threading.Event | None,
         total: int,
     ) -> None:
+        from digesttui.rows import light
+
         batch: list[Digest] = []
         last = time.monotonic()
         for digest, stored in parse_all(paths, self.limit, self.catalog.path):
@@ -358,11 +377,11 @@ class Library:
 
     def _store(self, digests: list[Digest]) -> None:
         """Digests into the catalog (a file gone meanwhile too: the next scan takes it out)."""
-        with contextlib.suppress(sqlite3.Error):  # a catalog that cannot be written only costs speed
+        with contextlib.suppress(_catalog_error()):  # a catalog that cannot be written only costs speed
             self.catalog.put(digests)
 
     def _unstore(self, paths: list[str]) -> None:
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(_catalog_error()):
             self.catalog.remove(paths)
 
     def _snapshot(
@@ -394,7 +413,7 @@ class Library:
         lacking = [i for i, d in enumerate(digests) if d.title in shared and d.count and not d.lead]
         if not lacking:
             return
-        with contextlib.suppress(sqlite3.Error):  # without, the list shows the title
+        with contextlib.suppress(_catalog_error()):  # without, the list shows the title
             leads = self.catalog.leads([digests[i].path for i in lacking])
             for i in lacking:
                 if lead := leads.get(digests[i].path):
@@ -414,7 +433,7 @@ class Library:
             for path in {os.path.abspath(p) for p in paths}:
                 self._refresh(path, settle, changed)
             indexed = False
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(_catalog_error()):
                 indexed = bool(changed) and self.catalog.indexed()
             self._store([d for d in changed.values() if d is not None])
             gone = [p for p, d in changed.items() if d is None]
@@ -478,6 +497,8 @@ class Library:
 
     def _put(self, path: str, digest: Digest | None, changed: dict[str, Digest | None]) -> None:
         """Add, replace or (None) remove one entry; the catalog follows at the end of the batch."""
+        from digesttui.rows import light
+
         if digest is None:
             del self._entries[path]
         else:
