@@ -265,10 +265,12 @@ def read_ahead(library: Library, state: State) -> None:
 
         with os.fdopen(pipe, "rb") as out:
             sent = out.read()
-        os.waitpid(pid, 0)
-        if not sent:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        try:
+            first, (marks, warning) = pickle.loads(sent)  # (our own child's)
+        except Exception:  # nothing, or cut short (the child killed): the load reads both
             return None
-        first, (marks, warning) = pickle.loads(sent)  # (from our own child)
         state.take(marks, warning)
         return first  # type: ignore[no-any-return]
 

@@ -375,7 +375,8 @@ def test_the_first_screen_read_apart_is_the_one_read_here_and_never_makes_a_cata
 
 def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_path: Path) -> None:
     """`cli.read_ahead` (fork: in a fresh interpreter, as the entry point runs it): the reader gets
-    what a thread would read, its child is reaped, and a child that fails leaves the load to read."""
+    what a thread would read, its child is reaped, and a child that fails or is cut short leaves
+    the load to read."""
     docs, cache = library_with(tmp_path, 5)
     Library([str(docs)], str(cache)).load()
     marks = tmp_path / "state.json"
@@ -387,6 +388,8 @@ def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_pat
         "from digesttui.state import State\n"
         "library, state = Library([sys.argv[1]], sys.argv[2]), State(__import__('pathlib').Path(sys.argv[3]))\n"
         "if sys.argv[4] == 'fails':\n    Library.read_first_apart = lambda self: 1 / 0\n"
+        "if sys.argv[4] == 'cut short':\n    import pickle\n    whole = pickle.dumps\n"
+        "    pickle.dumps = lambda *a: whole(*a)[:-9]\n"
         "cli.read_ahead(library, state)\n"
         "first = library.first_screen(30)\n"
         "try:\n    os.waitpid(-1, os.WNOHANG); left = True\nexcept ChildProcessError:\n    left = False\n"
@@ -397,8 +400,9 @@ def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_pat
     def run(how: str) -> list[object]:
         argv = [sys.executable, "-c", script, str(docs), str(cache), str(marks), how]
         done = subprocess.run(argv, capture_output=True, text=True, check=False)
-        assert done.returncode == 0, done.stderr
+        assert done.returncode == 0 and not done.stderr, done.stderr  # (a thread that failed would say so)
         return list(json.loads(done.stdout))
 
     assert run("works") == [["D4", "D3", "D2", "D1", "D0"], True, ["https://one.example"], False]
     assert run("fails") == [None, False, [], False]  # nothing taken: the load reads it all
+    assert run("cut short") == [None, False, [], False]
