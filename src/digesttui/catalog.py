@@ -95,24 +95,30 @@ def remove_leftovers(cache_dir: str) -> None:
 class Catalog:
     """One catalog file (or, with `path` None, one in memory: `--no-cache`, tests)."""
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, over: sqlite3.Connection | None = None) -> None:
+        """`over`: a connection open on `path` already (`reading`), for everything; the folder
+        and the file are left as they are."""
         self.notice = ""
         """Something to tell the user once: the catalog was damaged and rebuilt, or not used."""
-        if path is not None and os.path.exists(path) and not owned_privately(path):
+        if over is None and path is not None and os.path.exists(path) and not owned_privately(path):
             self.notice = f"Not using the catalog {path}: someone else could have written it."
             path = None
         self.path = path
         self._lock = threading.Lock()
         """Serialises the writer connection (the library's worker writes, the UI's workers read)."""
-        self._read_lock = self._lock if path is None else threading.Lock()
-        """Serialises the reader connection (the same one in memory)."""
-        if path is not None:
+        if path is not None and over is None:
             private_folder(os.path.dirname(path))
             remove_leftovers(os.path.dirname(path))
-        self._db = self._open(path)
-        self._reader = self._db if path is None else _connect(path)
-        self._searcher = self._db if path is None else _connect(path)
-        self._search_lock = self._lock if path is None else threading.Lock()
+        self._db = over or self._open(path)
+        if path is None or over is not None:  # one connection for everything (in memory: the only one)
+            self._reader = self._searcher = self._db
+            self._read_lock = self._search_lock = self._lock
+        else:  # a reader and a searcher of their own, each serialised by its lock
+            self._reader, self._searcher = _connect(path), _connect(path)
+            self._read_lock, self._search_lock = threading.Lock(), threading.Lock()
+        self._typed = 0
+        """When the newest query searched for was typed (`search`)."""
+        self._typed_lock = threading.Lock()
 
     # --- opening -------------------------------------------------------------------------------
 
@@ -219,20 +225,37 @@ class Catalog:
                 found.update(self._reader.execute(query, chunk))
         return found
 
-    def search(self, words: Sequence[str], links: bool, limit: int) -> list[tuple[float, str, Item, str]]:
+    def search(
+        self, words: Sequence[str], links: bool, limit: int, typed: int = 0
+    ) -> list[tuple[float, str, Item, str]]:
         """Items that hold every word (lowered), newest digest first, at most `limit`: (the
         digest's sort key and path, the item's head, what it shows). With `links`, the links'
-        targets are searched too. Which way they are found: `finding.find`."""
-        if self._searcher is not self._db:
+        targets are searched too. Which way they are found: `finding.find`.
+
+        `typed`: when the query was typed (`time.monotonic_ns`; 0: not said). The first search of
+        a query typed later stops the one running; a search of a query typed earlier gives
+        nothing at once. (A query's second search, for the rest of its hits, stopped the search
+        of the query typed after it: "Nothing found" for a word in one item in twenty.)"""
+        with self._typed_lock:
+            if typed and typed < self._typed:
+                return []  # a newer query has been searched for
+            newer, self._typed = typed > self._typed or not typed, max(typed, self._typed)
+        if newer and self._searcher is not self._db:
             self._searcher.interrupt()  # a search still running is for an older query: it stops
         with self._search_lock:
             db = self._searcher
-            try:
-                rows = finding.find(db, words, links, limit, *_index_state(db))
-            except sqlite3.OperationalError as exc:
-                if "interrupted" not in str(exc):
-                    raise
-                return []  # a newer query stopped this one
+            for _ in range(2):
+                try:
+                    rows = finding.find(db, words, links, limit, *_index_state(db))
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "interrupted" not in str(exc):
+                        raise
+                    if not typed or typed < self._typed:
+                        return []  # a newer query stopped this one
+                    # still the newest: stopped by its own stop of an older one, which was ending
+            else:
+                return []
         rows.sort(key=lambda r: (-r[0], r[1], r[2]))
         return [(key, path, _head(n, title, url, section), shown) for key, path, n, title, url, section, shown in rows]
 
@@ -383,13 +406,7 @@ def reading(path: str) -> Catalog | None:
     while the reader starts: `cli.read_ahead`), if it is there, ours, current and this user's
     alone (as `Catalog` requires); it is never made, rebuilt or written there."""
     db = writer(path) if owned_privately(path) else None
-    if db is None:
-        return None
-    catalog = Catalog.__new__(Catalog)  # (only what reading uses: no writer, no other connection)
-    catalog.notice, catalog.path = "", path
-    catalog._db = catalog._reader = catalog._searcher = db
-    catalog._lock = catalog._read_lock = catalog._search_lock = threading.Lock()
-    return catalog
+    return None if db is None else Catalog(path, over=db)
 
 
 def writer(path: str) -> sqlite3.Connection | None:

@@ -47,14 +47,15 @@ class Search:
         self.digests = digests
         self._catalog = catalog
 
-    def search(self, query: str, limit: int = MOST_HITS) -> list[Hit]:
-        """Items that hold every word of `query`, newest digest first."""
+    def search(self, query: str, limit: int = MOST_HITS, typed: int = 0) -> list[Hit]:
+        """Items that hold every word of `query`, newest digest first. `typed`: when the query
+        was typed (`Catalog.search`: a search of an older query neither runs nor stops a newer one's)."""
         words = words_of(query)
         if not words:
             return []
         hits = []
         found: dict[str, Digest | None] = {}
-        for sort_key, path, item, shown in self._catalog.search(words, looks_like_a_link(query), limit):
+        for sort_key, path, item, shown in self._catalog.search(words, looks_like_a_link(query), limit, typed):
             if path not in found:
                 found[path] = self._digest(sort_key, path)
             digest = found[path]

@@ -406,3 +406,52 @@ def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_pat
     assert run("works") == [["D4", "D3", "D2", "D1", "D0"], True, ["https://one.example"], False]
     assert run("fails") == [None, False, [], False]  # nothing taken: the load reads it all
     assert run("cut short") == [None, False, [], False]
+
+
+def test_a_query_typed_earlier_neither_stops_nor_outruns_the_search_of_one_typed_later(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A query's second search (the rest of its hits) came after the next query was typed and
+    stopped its search: "Nothing found" for a word in one item in twenty (the bench, once)."""
+    from digesttui import finding
+
+    docs, cache = library_with(tmp_path, 30)
+    library = Library([str(docs)], str(cache))
+    library.load()
+    library.index()
+    catalog = library.catalog
+    whole = catalog.search(("one",), False, 1000)
+    assert len(whole) == 30
+    real, running = finding.find, threading.Event()
+
+    def slow(db: sqlite3.Connection, *args: object) -> object:  # a statement that runs a while first
+        running.set()
+        db.execute(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT count(*) FROM c",
+            (2_000_000,),
+        ).fetchone()
+        return real(db, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(finding, "find", slow)
+    found: dict[str, object] = {}
+
+    def search(name: str, typed: int) -> threading.Thread:
+        thread = threading.Thread(target=lambda: found.update({name: catalog.search(("one",), False, 1000, typed)}))
+        thread.start()
+        return thread
+
+    newest = search("newest", 20)
+    assert running.wait(10)
+    time.sleep(0.05)
+    assert catalog.search(("one",), False, 1000, typed=10) == []  # typed before: nothing, at once
+    rest = search("its rest", 20)  # the same query's second search: waits, stops nothing
+    newest.join(30)
+    rest.join(30)
+    assert found == {"newest": whole, "its rest": whole}
+    running.clear()
+    older = search("older", 25)
+    assert running.wait(10)
+    time.sleep(0.05)
+    assert catalog.search(("one",), False, 1000, typed=30) == whole  # typed later: stops the older one
+    older.join(30)
+    assert found["older"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -128,14 +129,14 @@ class SearchScreen(Screen[tuple[str, "Hit | None"]]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        self._run(event.value)  # a search takes milliseconds: no need to wait for more keys
+        self._run(event.value, time.monotonic_ns())  # a search takes milliseconds: no need to wait for more keys
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run(self, query: str) -> None:
+    def _run(self, query: str, typed: int) -> None:
         search = self.app.reader.search_index()
-        hits = search.search(query, FIRST_HITS) if query.strip() else []
+        hits = search.search(query, FIRST_HITS, typed) if query.strip() else []
         self.app.call_from_thread(self._show, query, hits, len(hits) == FIRST_HITS)
-        if len(hits) == FIRST_HITS and (rest := search.search(query)):  # none: a newer query stopped it
+        if len(hits) == FIRST_HITS and (rest := search.search(query, typed=typed)):  # none: a newer query came
             self.app.call_from_thread(self._show, query, rest, False)
 
     def _show(self, query: str, hits: list[Hit], more: bool) -> None:
