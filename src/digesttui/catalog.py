@@ -402,21 +402,28 @@ def _current(db: sqlite3.Connection) -> bool:
 
 
 def reading(path: str) -> Catalog | None:
-    """The catalog at `path` for reading alone, for a process apart (the first screen, read
-    while the reader starts: `cli.read_ahead`), if it is there, ours, current and this user's
-    alone (as `Catalog` requires); it is never made, rebuilt or written there."""
-    db = writer(path) if owned_privately(path) else None
+    """The catalog at `path`, read-only, for a process apart (the first screen, read while the
+    reader starts: `cli.read_ahead`), if it is there, ours, current and this user's alone (as
+    `Catalog` requires). Read-only: it never writes, nor folds the write-ahead log into the file
+    as it closes (a log the last reader left unfolded was folded in before the first screen was
+    sent: the bench's start after a cold one, 10k-100k digests)."""
+    db = _for_a_child(path, "ro") if owned_privately(path) else None
     return None if db is None else Catalog(path, over=db)
 
 
 def writer(path: str) -> sqlite3.Connection | None:
-    """A connection to the catalog at `path`, for a child process that works for the reader
-    (`parsejob` and `indexjob` write through it; `reading` reads), if the file is there, ours and
-    current: a child never makes or rebuilds one (the reader does, or decides not to keep one)."""
+    """A connection that writes the catalog at `path`, for a child process that works for the
+    reader (`parsejob`, `indexjob`)."""
+    return _for_a_child(path, "rw")
+
+
+def _for_a_child(path: str, mode: str) -> sqlite3.Connection | None:
+    """A connection to the catalog at `path` (`mode` "rw" or "ro") if the file is there, ours
+    and current: a child never makes or rebuilds one (the reader does, or decides not to keep one)."""
     import urllib.parse
 
     with contextlib.suppress(sqlite3.Error):
-        db = _connect(f"file:{urllib.parse.quote(path)}?mode=rw", uri=True)
+        db = _connect(f"file:{urllib.parse.quote(path)}?mode={mode}", uri=True)
         if db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID and _current(db):
             return db
         db.close()

@@ -360,14 +360,24 @@ def test_the_first_screen_read_apart_is_the_one_read_here_and_never_makes_a_cata
     docs, cache = library_with(tmp_path, 5)
     assert Library([str(docs)], str(cache)).read_first_apart() is None
     assert not cache.exists() or not list(cache.iterdir())  # nothing made where there was nothing
-    built = Library([str(docs)], str(cache))
-    built.load()
-    built.close()
-    here, apart = Library([str(docs)], str(cache)).read_first(), Library([str(docs)], str(cache)).read_first_apart()
-    assert apart is not None and apart == here
+    built = "\n".join(
+        [
+            "import os, sys",
+            "from digesttui.library import Library",
+            "Library(sys.argv[1:2], sys.argv[2]).load()",
+            "os._exit(0)",
+        ]
+    )
+    subprocess.run([sys.executable, "-c", built, str(docs), str(cache)], check=True)  # gone without folding its log in
+    ours = catalog_file(cache)
+    before = ours.stat()
+    apart = Library([str(docs)], str(cache)).read_first_apart()
+    assert (ours.stat().st_mtime_ns, ours.stat().st_size) == (before.st_mtime_ns, before.st_size)  # read only
+    here = Library([str(docs)], str(cache))
+    assert apart is not None and apart == here.read_first()
+    here.close()  # (the log folded into the file now)
     assert [d.title for d in apart.digests] == ["D4", "D3", "D2", "D1", "D0"]
     assert apart.full is not None and [i.title for i in apart.full.items] == ["One", "Two"]
-    ours = catalog_file(cache)
     ours.write_bytes(b"not a catalog")
     assert Library([str(docs)], str(cache)).read_first_apart() is None
     assert ours.read_bytes() == b"not a catalog"  # left for the reader to rebuild, and to say so
