@@ -22,7 +22,7 @@ from digesttui.fields import (
 from digesttui.inline import plain
 from digesttui.items import parts
 from digesttui.model import Digest, Problem
-from digesttui.text import UNSAFE, clean, safe, shorten
+from digesttui.text import clean, safe, shorten, unsafe
 
 __all__ = ["clean", "parse_digest", "plain"]
 
@@ -187,7 +187,7 @@ def _meta(lines: list[str], problems: list[Problem]) -> tuple[dict[str, Any], in
 
 def _unsafe_text(text: str) -> list[Problem]:
     """A warning when terminal control or bidi override characters had to be removed."""
-    found = UNSAFE.search(text)
+    found = unsafe().search(text)
     if found is None:
         return []
     line = text.count("\n", 0, found.start()) + 1

@@ -6,6 +6,7 @@ keeps nothing the widgets share and change: they ask it (`digest_facts`, `item_m
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -35,12 +36,19 @@ class Arrival(NamedTuple):
     first_complete: bool
 
 
-_LEADING_DATE = re.compile(
+_LEADING_DATE = (
     r"\s*(?:\d{4}\s*[.\-/年]\s*\d{1,2}\s*[.\-/月]\s*\d{1,2}\s*日?(?:[.\-_T ]\d{1,2}(?:[:.]\d{2})?(?!\d))?"
     r"|\d{1,2}[.\-/]\d{1,2}(?=[\-\s._]))"
     r"(?:[\s\-—–_:：|·]*(?:日报|早报|晚报|周报)(?=[\s\-—–_:：|·]))?[\s\-—–_:：|·]*"
 )
 """A date a title starts with (`2025.12.17.20`, `2026-04-13`, `2026年4月13日`, `12-01-日报-`)."""
+
+
+@functools.cache
+def _leading_date() -> re.Pattern[str]:
+    return re.compile(_LEADING_DATE)
+
+
 HEADS_AROUND = 40
 """Item lists read ahead on each side of the digest cursor, and at each end of the list, so that
 `j`, a page and `G` find them in hand."""
@@ -364,7 +372,9 @@ class Reader:
         title = digest.shown_title
         if title in self._view.snapshot.shared and (digest.description or digest.lead):
             return digest.description or digest.lead
-        return _LEADING_DATE.sub("", title, count=1) or title
+        if not title.lstrip()[:1].isdigit():  # (the pattern, ~0.7 ms to compile, only when it may match)
+            return title
+        return _leading_date().sub("", title, count=1) or title
 
     def digest_facts(self, digest: Digest) -> tuple[int, bool]:
         """A digest's unread items, and whether it arrived while the reader was open."""
