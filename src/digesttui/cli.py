@@ -238,8 +238,11 @@ def read_ahead(library: Library, state: State) -> None:
     The child only reads (the catalog only if it is there, ours and current), sends what it read
     through a pipe and ends at once (`os._exit`: none of this process's exit work, no buffers
     flushed on the terminal). If it fails, nothing comes, and the load reads both, as after a
-    thread that failed."""
-    if sys.platform != "linux":
+    thread that failed. With another thread running already (`main` called from a program of
+    its own), no fork: a child of a process with threads may find a lock held forever."""
+    import threading
+
+    if sys.platform != "linux" or threading.active_count() > 1:
         library.prefetch(state.load)
         return
     try:

@@ -400,6 +400,9 @@ def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_pat
         "if sys.argv[4] == 'fails':\n    Library.read_first_apart = lambda self: 1 / 0\n"
         "if sys.argv[4] == 'cut short':\n    import pickle\n    whole = pickle.dumps\n"
         "    pickle.dumps = lambda *a: whole(*a)[:-9]\n"
+        "if sys.argv[4] == 'threads':  # another thread running: no fork (it would raise here)\n"
+        "    import threading\n    threading.Thread(target=__import__('time').sleep, args=(1,), daemon=True).start()\n"
+        "    os.fork = lambda: 1 / 0\n"
         "cli.read_ahead(library, state)\n"
         "first = library.first_screen(30)\n"
         "try:\n    os.waitpid(-1, os.WNOHANG); left = True\nexcept ChildProcessError:\n    left = False\n"
@@ -416,6 +419,7 @@ def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_pat
     assert run("works") == [["D4", "D3", "D2", "D1", "D0"], True, ["https://one.example"], False]
     assert run("fails") == [None, False, [], False]  # nothing taken: the load reads it all
     assert run("cut short") == [None, False, [], False]
+    assert run("threads") == [["D4", "D3", "D2", "D1", "D0"], True, ["https://one.example"], False]  # in a thread
 
 
 def test_a_query_typed_earlier_neither_stops_nor_outruns_the_search_of_one_typed_later(
