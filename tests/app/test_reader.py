@@ -262,8 +262,7 @@ async def test_a_very_long_item_is_rendered_off_the_ui_loop(tmp_path: Path) -> N
         assert "A long paragraph" in text and "[3]" in text
         assert "注意：这里" in text and "**" not in text  # read as the rest (`mdit`: CJK-friendly emphasis)
         await pilot.press("l", "l", "G")
-        await pilot.pause()
-        assert panes(app)[2].scroll_y > 100
+        await wait_for(pilot, lambda: panes(app)[2].scroll_y > 100, what="the detail at its end")
 
 
 async def test_closed_apps_are_collected(tmp_path: Path) -> None:

@@ -279,6 +279,26 @@ def test_check_reports_an_internal_error_apart_from_errors_found(tmp_path: Path,
     assert "internal error: ZeroDivisionError" in capsys.readouterr().err
 
 
+def test_main_gives_the_cycle_collector_back_as_it_found_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`main` pauses it first thing (`cli.collector_tuned`); a program that calls it goes on with
+    its own collector, however `main` ended."""
+    import gc
+
+    from digesttui import cli
+
+    write(tmp_path, "2025-01-01.md", digest_text("One", "2025-01-01", ("A", "https://a.example")))
+    monkeypatch.setenv("DIGEST_TUI_CONFIG", str(tmp_path / "none.toml"))
+    paused = []
+    monkeypatch.setattr(cli, "check", lambda digests: paused.append(not gc.isenabled()) or 1 / 0)
+    gc.set_threshold(650, 9, 8)  # (any but the defaults)
+    try:
+        assert main(["--check", str(tmp_path)]) == 3
+        assert paused == [True]
+        assert gc.isenabled() and gc.get_threshold() == (650, 9, 8)
+    finally:
+        gc.set_threshold(700, 10, 10)
+
+
 @pytest.mark.parametrize("name", sorted(PATTERNS))
 def test_check_on_each_hostile_file_prints_a_line_per_problem(name: str, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DIGEST_TUI_CONFIG", str(tmp_path / "none.toml"))
