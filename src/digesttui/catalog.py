@@ -28,7 +28,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from itertools import starmap
 from typing import Any, Protocol
 
@@ -197,7 +196,7 @@ class Catalog:
         full = tuple(
             Item(n, t, url, tuple(starmap(Link, marshal.loads(links))), s, sec) for n, t, url, links, s, sec in items
         )
-        return replace(light, items=full, overview=row[1])
+        return light.replace(items=full, overview=row[1])
 
     def heads(self, paths: Sequence[str]) -> dict[str, tuple[Item, ...]]:
         """What the item list shows of the items of these digests (no summaries, no links); a

@@ -13,7 +13,6 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -417,7 +416,7 @@ class Library:
             leads = self.catalog.leads([digests[i].path for i in lacking])
             for i in lacking:
                 if lead := leads.get(digests[i].path):
-                    digests[i] = self._entries[digests[i].path] = replace(digests[i], lead=lead)
+                    digests[i] = self._entries[digests[i].path] = digests[i].replace(lead=lead)
 
     # --- live changes ---
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import marshal
 import sys
-from dataclasses import replace
 from datetime import datetime, tzinfo
 from itertools import starmap
 from typing import Any
@@ -51,8 +50,7 @@ def light(digest: Digest) -> Digest:
     reads it back where its title is not shared; `Library` reads the others' with `leads`). Its
     title is a copy: `put` gives SQLite the digest's own, and CPython keeps the UTF-8 it makes of
     a non-ASCII text with the text."""
-    return replace(
-        digest,
+    return digest.replace(
         label=digest.path if digest.label == digest.path else digest.label,
         title=_copy(digest.title),
         lead="",
