@@ -7,7 +7,7 @@ import gc
 import os
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from digesttui import __version__
@@ -179,11 +179,8 @@ def as_json(digest: Digest) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    hooks = collector_tuned()  # first: before the imports (see the note above them)
-    try:
-        return _main(sys.argv[1:] if argv is None else argv, hooks)
-    finally:
-        hooks["after"]()  # (for a caller that goes on: tests)
+    with _collector_kept():  # (for a caller that goes on: tests)
+        return _main(sys.argv[1:] if argv is None else argv, collector_tuned())  # first, before the imports
 
 
 def _main(argv: Sequence[str], hooks: dict[str, Callable[[], None]]) -> int:
@@ -312,9 +309,8 @@ def collector_tuned() -> dict[str, Callable[[], None]]:
     - Once loaded, the library's hundreds of thousands of long-lived objects are frozen, so that
       no full collection walks them again (that stalled the screen 56 + 48 ms), and the default
       thresholds come back.
-    - And one tuning of the C allocator (glibc's; see `_large_blocks_given_back`).
-    - `after`: the collector as it was found, when `main` returns."""
-    defaults, running = gc.get_threshold(), gc.isenabled()
+    - And one tuning of the C allocator (glibc's; see `_large_blocks_given_back`)."""
+    defaults = gc.get_threshold()
     gc.disable()
 
     def painted() -> None:
@@ -326,12 +322,19 @@ def collector_tuned() -> dict[str, Callable[[], None]]:
         gc.freeze()
         gc.set_threshold(*defaults)
 
-    def after() -> None:
+    return {"on_painted": painted, "on_loaded": loaded}
+
+
+@contextlib.contextmanager
+def _collector_kept() -> Iterator[None]:
+    """The cycle collector as it was found, once `main` returns."""
+    defaults, running = gc.get_threshold(), gc.isenabled()
+    try:
+        yield
+    finally:
         gc.set_threshold(*defaults)
         if running:
             gc.enable()
-
-    return {"on_painted": painted, "on_loaded": loaded, "after": after}
 
 
 def _large_blocks_given_back() -> None:
