@@ -5,7 +5,7 @@
 
 Makes (once) a deterministic corpus of seed-shaped digests with bench/corpus.py, then measures:
 the floor (the smallest Textual app's first paint in a real terminal, started in turns with
-digest-tui's warm start; and the same app showing the newest item with Textual's Markdown widget,
+digest-tui's starts; and the same app showing the newest item with Textual's Markdown widget,
 what the detail pane draws), digest-tui's first paint and full load in a real terminal (cold and
 warm cache), the library load in-process, key-to-screen
 times with Textual's pilot, a 200 KB item, search, resident memory, and a new digest's arrival.
@@ -210,9 +210,9 @@ def _needle(summary: str) -> bytes:
 def terminal_start(folder: Path, count: int, runs: int, keys: bool = True) -> dict[str, float]:
     """In a real terminal, cold (empty cache) and warm: the first paint (the frame), the first
     complete screen (the newest digest's first item's summary drawn in the detail pane), the whole
-    library listed; memory when loaded; key-to-screen times (warm). (The warm start's first paint
-    and complete screen printed are `beside_floor`'s, measured in turns with the floor: here, each
-    comes a minute after a cold start.)"""
+    library listed; memory when loaded; key-to-screen times (warm). (The first paints and the warm
+    complete screen printed are `beside_floor`'s, measured in turns with the floor: here, each is
+    one start a run, minutes from the floor's.)"""
     figures: dict[str, list[float]] = {}
     newest, second, oldest = corpus_digests(folder)
     complete = _needle(newest.items[0].summary)
@@ -234,27 +234,33 @@ def terminal_start(folder: Path, count: int, runs: int, keys: bool = True) -> di
 
 
 def beside_floor(folder: Path, count: int, rounds: int) -> dict[str, float]:
-    """The floor and digest-tui's warm start (its first paint, its first complete screen), started
-    in turns (the order swapped every round) on a catalog built by a start before: medians.
-    Measured apart, minutes apart, the two drifted with the machine (the floor read 168-280 ms
-    within one `--sizes` run), and the drift read as a ratio; in turns, both see the same machine."""
+    """The floor and digest-tui's starts, started in turns (the order reversed every round):
+    warm (its first paint and its first complete screen, on a catalog built by a start before)
+    and cold (its first paint, in a new cache folder: it quits then, mid-load); medians. Measured
+    apart, minutes apart, they drifted with the machine (the floor read 168-280 ms within one
+    `--sizes` run), and the drift read as a ratio; in turns, all see the same machine."""
     complete = _needle(corpus_digests(folder)[0].items[0].summary)
-    figures: dict[str, list[float]] = {"floor": [], "paint_warm": [], "complete_warm": []}
+    figures: dict[str, list[float]] = {"floor": [], "paint_warm": [], "complete_warm": [], "paint_cold": []}
     with tempfile.TemporaryDirectory() as home:
         term = Pty([digest_tui(), str(folder)], term_env(home))
         term.until_loaded(count)
         until_indexed(home, term.start)
         term.close()
         for round_ in range(rounds):
-            for kind in ("floor", "warm") if round_ % 2 == 0 else ("warm", "floor"):
+            for kind in ("floor", "warm", "cold")[:: 1 if round_ % 2 == 0 else -1]:
                 if kind == "floor":
                     figures["floor"].append(floor(1))
-                    continue
-                term = Pty([digest_tui(), str(folder)], term_env(home))
-                figures["paint_warm"].append(term.until(lambda out: b"Digests" in out))
-                figures["complete_warm"].append(term.until(lambda out: complete in out))
-                term.until_loaded(count)  # (quit once its start's work is done, as a reader would)
-                term.close()
+                elif kind == "cold":
+                    with tempfile.TemporaryDirectory() as empty:
+                        term = Pty([digest_tui(), str(folder)], term_env(empty))
+                        figures["paint_cold"].append(term.until(lambda out: b"Digests" in out))
+                        term.close()
+                else:
+                    term = Pty([digest_tui(), str(folder)], term_env(home))
+                    figures["paint_warm"].append(term.until(lambda out: b"Digests" in out))
+                    figures["complete_warm"].append(term.until(lambda out: complete in out))
+                    term.until_loaded(count)  # (quit once its start's work is done, as a reader would)
+                    term.close()
     return {name: statistics.median(times) for name, times in figures.items()}
 
 
@@ -474,12 +480,14 @@ SEARCHES = {
 
 
 def search_figures(folder: Path) -> dict[str, float]:
-    """Queries on the catalog (built first, then its search index), from the search's worker:
-    the slowest of each kind of query, each the median of three (one time each read 27-86 ms for
-    the same common words in four runs; the first search's own cost is in the search as you type,
-    timed on screen)."""
+    """Queries on the catalog (built first, then its search index), from the search's worker, as
+    the search screen asks them: its first `FIRST_HITS` hits (what it shows first: the target's),
+    then all of them (up to `MOST_HITS`, shown as they come). The slowest of each kind of query,
+    each the median of three (one time each read 27-86 ms for the same common words in four runs;
+    the first search's own cost is in the search as you type, timed on screen)."""
     from digesttui.library import Library
-    from digesttui.search import Search
+    from digesttui.search import MOST_HITS, Search
+    from digesttui.ui.search import FIRST_HITS
 
     figures = {}
     with tempfile.TemporaryDirectory() as cache:
@@ -490,15 +498,16 @@ def search_figures(folder: Path) -> dict[str, float]:
         figures["index"] = time.perf_counter() - start
         search = Search(snapshot.digests, library.catalog)
         for kind, queries in SEARCHES.items():
-            times = []
-            for query in queries:
-                took = []
-                for _ in range(3):
-                    start = time.perf_counter()
-                    search.search(query)
-                    took.append(time.perf_counter() - start)
-                times.append(statistics.median(took))
-            figures[kind] = max(times)
+            for limit, name in ((FIRST_HITS, kind), (MOST_HITS, f"{kind}, all")):
+                times = []
+                for query in queries:
+                    took = []
+                    for _ in range(3):
+                        start = time.perf_counter()
+                        search.search(query, limit)
+                        took.append(time.perf_counter() - start)
+                    times.append(statistics.median(took))
+                figures[name] = max(times)
         library.close()
     return figures
 
@@ -563,14 +572,18 @@ def main() -> None:
     term.update(beside_floor(folder, args.count, 4 * args.runs + 1))
     the_floor = term["floor"]
     with_markdown = markdown_floor(folder, args.runs)
-    load = library_load(folder, args.runs)
+    # The app first, in a process that has not loaded the library yet: after `library_load` (100,000
+    # digests parsed in full, three times), its cold load's longest stall read 255 ms, 71 in a
+    # process of its own; a reader's process never holds what that leaves.
     app = asyncio.run(in_app(folder, args.runs))
+    load = library_load(folder, args.runs)
     search = search_figures(folder)
 
+    per_10k = max(1.0, args.count / 10_000)  # (the targets of whole-library work are for 10,000: pro rata above)
     rows = [
-        ("floor: smallest Textual app, first paint (started in turns with the warm start)", the_floor, None, "s"),
+        ("floor: smallest Textual app, first paint (started in turns with ours)", the_floor, None, "s"),
         ("the same showing the first item with Textual's Markdown (for reference)", with_markdown, None, "s"),
-        ("first paint, cold cache", term["paint_cold"], 1.2 * the_floor, "s"),
+        ("first paint, cold cache, in turns with the floor", term["paint_cold"], 1.2 * the_floor, "s"),
         ("first paint, warm cache, in turns with the floor", term["paint_warm"], 1.2 * the_floor, "s"),
         ("first complete screen (first summary drawn), cold", term["complete_cold"], None, "s"),
         (
@@ -584,10 +597,10 @@ def main() -> None:
         ("cold load: longest UI stall (pilot, median of runs)", app["load_stall"], 0.1, "s"),
         ("cold load: longest UI stall, worst run", app["load_stall_worst"], None, "s"),
         ("every file parsed (in-process, no catalog)", load["parse_only"], None, "s"),
-        ("catalog built from nothing (in-process)", load["parse_cold"], 5.0, "s"),
+        ("catalog built from nothing (in-process; target: 10,000 in 5 s)", load["parse_cold"], 5.0 * per_10k, "s"),
         ("then its search index (in-process)", search["index"], None, "s"),
         ("search index complete after start, cold (terminal)", term["indexed_cold"], None, "s"),
-        ("catalog read: whole library listed (in-process)", load["parse_warm"], 0.5, "s"),
+        ("catalog read: whole library listed (in-process; 10,000 in 0.5 s)", load["parse_warm"], 0.5 * per_10k, "s"),
         ("G: oldest digest's items on screen", term["G"], 0.05, "s"),
         ("j in the digests: next digest's items on screen", term["j_digest"], 0.05, "s"),
         ("j in the items: next item's detail on screen", term["j_item"], 0.05, "s"),
@@ -600,7 +613,11 @@ def main() -> None:
         ("search as you type: key to hits on screen (slowest key)", slowest_key(term), 0.05, "s"),
         ("new digest written -> on screen", app["new_digest"], 1.0, "s"),
     ]
-    rows += [(f"search, slowest {kind} word (catalog)", search[kind], 0.05, "s") for kind in SEARCHES]
+    for kind in SEARCHES:
+        rows += [
+            (f"search, slowest {kind} word (catalog): first hits", search[kind], 0.05, "s"),
+            (f"search, slowest {kind} word (catalog): all, up to 1,000", search[f"{kind}, all"], None, "s"),
+        ]
     width = max(len(r[0]) for r in rows)
     for name, measured, target, unit in rows:
         scale = 1000 if unit == "s" else 1
