@@ -114,7 +114,7 @@ class Library:
         self._first_full: Digest | None = None
         self._first_given = False
         """Whether the first screen's snapshot was given (by `first_screen` or the load)."""
-        self.generation = 0
+        self._generation = 0
         """Counts changes to the entries: a batch that changed nothing need not be shown."""
 
     @functools.cached_property
@@ -294,7 +294,7 @@ class Library:
             self._parse(todo, progress, every, stop, total)
             self._pending.clear()
             self._loaded = True
-            self.generation += 1
+            self._generation += 1
             return self._snapshot(total=total)
 
     def _show_catalog(
@@ -426,14 +426,17 @@ class Library:
 
     # --- live changes ---
 
-    def apply(self, paths: Iterable[str], settle: bool = False) -> Snapshot:
-        """Bring the given paths (files or folders, changed, added or gone) up to date.
+    def apply(self, paths: Iterable[str], settle: bool = False) -> Snapshot | None:
+        """Bring the given paths (files or folders, changed, added or gone) up to date; the
+        snapshot then, None if nothing changed (the watcher's first look at a whole root after
+        the load, say: at 100,000 digests a snapshot made for nothing took ~100 ms).
 
         Order-independent: each path is looked at as it is now. With `settle`, a file written less
         than `SETTLE_SECONDS` ago that does not parse is held back (see `due`) rather than showing
         a half-written file's error; it is listed once it parses or stops changing.
         """
         with self._lock:
+            before = self._generation
             changed: dict[str, Digest | None] = {}
             for path in {os.path.abspath(p) for p in paths}:
                 self._refresh(path, settle, changed)
@@ -446,6 +449,11 @@ class Library:
                 self._unstore(gone)
             if indexed:  # the change's items (else the index's build, under way, takes them too)
                 self.index()
+            return self._snapshot() if self._generation != before else None
+
+    def snapshot(self) -> Snapshot:
+        """What the library holds now."""
+        with self._lock:
             return self._snapshot()
 
     def due(self) -> list[str]:
@@ -469,10 +477,12 @@ class Library:
             unreadable: list[tuple[str, str]] = []
             for found, found_st in scan(path, unreadable):
                 self._refresh_file(found, found_st, settle, changed)
-                kept.add(found)
+                # the entry's own path, not the scan's copy (11 MiB at 100,000 files)
+                kept.add(entry.path if (entry := self._entries.get(found)) is not None else found)
             for folder, digest in unreadable_folders(unreadable).items():
-                self._entries[folder] = digest  # listed with its reason; not a file for the catalog
-                self.generation += 1
+                if self._entries.get(folder) != digest:  # listed with its reason; not a file for the catalog
+                    self._entries[folder] = digest
+                    self._generation += 1
                 kept.add(folder)
         # gone: the path itself (a file deleted, or one no longer a digest: a FIFO put in its
         # place), or what was under it and is not any more
@@ -509,4 +519,4 @@ class Library:
         else:
             self._enter(light(digest))
         changed[path] = digest
-        self.generation += 1
+        self._generation += 1

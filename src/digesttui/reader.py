@@ -104,7 +104,7 @@ class Reader:
     def view(self, snapshot: Snapshot) -> View:
         """What `take` derives from a snapshot (`snapview.view_of`), worked out in the calling
         thread (the worker that made the snapshot)."""
-        base = self.snapshot  # (read in another thread: a view of a newer one is taken at once)
+        base = self._view if self.snapshot else None  # (read in another thread: a newer one's view is taken at once)
         return view_of(snapshot, self.timezone, self.state, base)
 
     def take(self, news: Snapshot | View) -> Arrival | None:

@@ -70,7 +70,7 @@ def _listed(
                     continue
                 if stat.S_ISDIR(entry_st.st_mode):
                     stack.append((entry.path, entry_st))
-                elif stat.S_ISREG(entry_st.st_mode) and is_digest_name(entry.name):
+                elif stat.S_ISREG(entry_st.st_mode) and entry.name.lower().endswith(SUFFIXES):  # (is_digest_name)
                     yield entry.path, entry_st
     except OSError as exc:  # not listed, or failed while being read: what was read stays
         if unreadable is not None:

@@ -88,9 +88,10 @@ def watch_library(
 def _apply(library: Library, publish: Callable[[Snapshot], None], paths: set[str], roots_changed: bool) -> None:
     """Bring paths up to date; publish the result if it changed anything (or a root changed:
     the header tells which roots are missing)."""
-    before = library.generation
     snapshot = library.apply(paths, settle=True)
-    if roots_changed or library.generation != before:
+    if snapshot is None and roots_changed:
+        snapshot = library.snapshot()
+    if snapshot is not None:
         publish(snapshot)
 
 

@@ -66,7 +66,7 @@ def test_a_snapshot_comes_with_its_items_counted(tmp_path: Path) -> None:
     write(tmp_path, "b.md", digest_text("B", "2025-01-02", ONE))
     library = Library([str(tmp_path)], str(tmp_path / "cache"))
     assert library.load().items == 3
-    assert library.apply([str(tmp_path / "a.md")]).items == 3
+    assert library.snapshot().items == 3
     assert Snapshot(library.load().digests, ()).item_count == 3  # (one made by hand: counted when asked)
 
 
@@ -86,12 +86,32 @@ def test_apply_added_modified_deleted_and_folders(tmp_path: Path) -> None:
     assert paths(snap) == ["a.md"]
 
 
+def test_a_root_looked_at_again_unchanged_makes_no_snapshot(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The watcher looks at every root once it starts (what was written since the load): at
+    100,000 digests a snapshot made for nothing cost ~100 ms. A folder that cannot be read is
+    not a change each time it is looked at."""
+    write(tmp_path, "a.md", digest_text("A", "2025-01-01", ONE))
+    write(tmp_path, "locked/b.md", digest_text("B", "2025-01-02", ONE))
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda p: _denied(p) if str(p).endswith("locked") else real(p))
+    lib = Library([str(tmp_path)])
+    assert paths(lib.load()) == ["a.md", "locked"]
+    assert lib.apply([str(tmp_path)]) is None
+    write(tmp_path, "c.md", digest_text("C", "2025-01-03", ONE))
+    snap = lib.apply([str(tmp_path)])
+    assert snap is not None and paths(snap) == ["c.md", "a.md", "locked"]
+    assert paths(lib.snapshot()) == ["c.md", "a.md", "locked"]
+
+
+def _denied(path: object) -> os.DirEntry[str]:
+    raise PermissionError(13, "Permission denied", str(path))
+
+
 def test_half_written_file_is_held_back_with_settle(tmp_path: Path) -> None:
     lib = Library([str(tmp_path)])
     lib.load()
     half = write(tmp_path, "new.md", '---\ntitle: "Half')
-    snap = lib.apply([str(half)], settle=True)
-    assert snap.digests == ()
+    assert lib.apply([str(half)], settle=True) is None  # held back: nothing changed to show
     assert lib.due() == []
     half.write_text(digest_text("Whole", "2025-01-01", ONE))
     snap = lib.apply([str(half)], settle=True)

@@ -88,6 +88,27 @@ def test_a_story_in_two_digests_is_read_once_and_the_counts_follow_the_marks(tmp
     assert r.unread_total == 2 and [r.digest_facts(d)[0] for d in r.digests] == [0, 1, 1]
 
 
+def test_a_snapshot_of_the_same_digests_reuses_the_view_and_counts_right(tmp_path: Path) -> None:
+    """A warm load's last snapshot holds the very digests of the one before: what derives from
+    them is not made again (0.2-0.4 s and ~15 MiB at once at 100,000), and the counts stay true
+    whether marks came between or not."""
+    r = reader(tmp_path)
+    first = r.snapshot
+    assert first is not None
+    held = r._view
+    again = r.view(first._replace(seq=2, notice="again"))
+    assert again.keys is held.keys and again.ordered is held.ordered and again.unread is held.unread
+    assert r.mark(["https://a.example"])  # marked between the view and its taking
+    r.take(again)
+    assert r.unread_total == 3 and [r.digest_facts(d)[0] for d in r.digests] == [1, 1, 1]
+    later = r.view(first._replace(seq=3))
+    assert later.keys is held.keys and later.unread is not held.unread  # counted afresh: marked since
+    r.take(later)
+    assert r.unread_total == 3 and [r.digest_facts(d)[0] for d in r.digests] == [1, 1, 1]
+    other = r.view(snapshot(seq=4))  # equal digests, other objects: made anew
+    assert other.keys is not held.keys and other.keys == held.keys
+
+
 def test_filters_unread_starred_and_category(tmp_path: Path) -> None:
     r = reader(tmp_path)
     at(r, 1, 1)  # Second: Beta
