@@ -102,6 +102,10 @@ class Library:
         self.limit = limit
         self._entries: dict[str, Digest] = {}
         """Light digests (items without summaries): the full ones are in the catalog."""
+        self._shown: tuple[Digest, ...] = ()
+        """The last snapshot's digests, in its order."""
+        self._fresh: list[str] = []
+        """The paths entered since (`_in_shown_order`)."""
         self._pending: dict[str, float] = {}
         self._lock = threading.Lock()
         self._cache_dir = cache_dir
@@ -337,13 +341,16 @@ class Library:
                 old = old if old is not None and not old.pending else pending(path, st.st_mtime_ns)
             entries[old.path] = old  # its own path, not the scan's copy: that one goes with the scan
         total = len(entries)
-        entries.update(unreadable_folders(unreadable))
+        folders = unreadable_folders(unreadable)
+        entries.update(folders)
         gone = [path for path in self._entries if path not in entries]
         if gone:
             self._unstore(gone)
         self._entries = entries
         todo.sort(reverse=True)
-        return [path for _, path in todo], total
+        paths = [entries[path].path for _, path in todo]
+        self._fresh += [*paths, *folders]  # (newest first: as they are shown)
+        return paths, total
 
     def _parse(
         self,
@@ -391,14 +398,15 @@ class Library:
     def _snapshot(
         self, complete: bool = True, total: int | None = None, heads: dict[str, tuple[Item, ...]] | None = None
     ) -> Snapshot:
-        digests = in_newest_order(self._entries.values())
+        digests = in_newest_order(self._in_shown_order())
         shared = shared_titles(digests)
         if shared:
             self._lead(digests, shared)
+        self._shown = tuple(digests)
         notice, self._notice = self._notice, ""
         self._seq += 1
         return Snapshot(
-            digests=tuple(digests),
+            digests=self._shown,
             roots=self.roots,
             missing_roots=tuple(r for r in self.roots if not os.path.exists(r)),
             complete=complete,
@@ -410,6 +418,16 @@ class Library:
             shared=shared,
             items=sum(d.count for d in digests),
         )
+
+    def _in_shown_order(self) -> list[Digest]:
+        """The entries in the last snapshot's order, then those entered since: what
+        `in_newest_order` sorts fastest (~5 ms at 100,000 digests; in the dict's order, scan
+        order, ~45 ms in one call: the screen waited that long while a library loaded)."""
+        entries, fresh = self._entries, dict.fromkeys(self._fresh)
+        self._fresh = []
+        ordered = [e for d in self._shown if d.path not in fresh and (e := entries.get(d.path)) is not None]
+        ordered += [e for path in fresh if (e := entries.get(path)) is not None]
+        return ordered if len(ordered) == len(entries) else list(entries.values())  # (some entered otherwise)
 
     def _lead(self, digests: list[Digest], shared: frozenset[str]) -> None:
         """The first headline, from the catalog, for the digests whose title is shared: the list
@@ -482,6 +500,7 @@ class Library:
             for folder, digest in unreadable_folders(unreadable).items():
                 if self._entries.get(folder) != digest:  # listed with its reason; not a file for the catalog
                     self._entries[folder] = digest
+                    self._fresh.append(folder)
                     self._generation += 1
                 kept.add(folder)
         # gone: the path itself (a file deleted, or one no longer a digest: a FIFO put in its
@@ -509,6 +528,7 @@ class Library:
         (the scan's) would keep that copy alive (9 MiB at 100,000 files)."""
         self._entries.pop(digest.path, None)
         self._entries[digest.path] = digest
+        self._fresh.append(digest.path)
 
     def _put(self, path: str, digest: Digest | None, changed: dict[str, Digest | None]) -> None:
         """Add, replace or (None) remove one entry; the catalog follows at the end of the batch."""

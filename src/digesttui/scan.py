@@ -37,12 +37,24 @@ def scan(root: str, unreadable: list[tuple[str, str]] | None = None) -> Iterator
 
     Hidden files and folders are skipped; symlinks are followed, but never round a loop. A
     folder that cannot be listed is added to `unreadable` with the reason."""
+    return _walk(root, unreadable, files=True)
+
+
+def folders(root: str) -> Iterator[tuple[str, os.stat_result]]:
+    """The folders `scan` looks in under root (root first; none if it is not a folder), with
+    their stat results. Only they are looked at, not every file: the watcher watches each."""
+    return _walk(root, None, files=False)
+
+
+def _walk(root: str, unreadable: list[tuple[str, str]] | None, files: bool) -> Iterator[tuple[str, os.stat_result]]:
+    """`scan` (`files`), else `folders`, with their stat results."""
     try:
         st = os.stat(root)
     except OSError:
         return
     if not stat.S_ISDIR(st.st_mode):
-        yield root, st
+        if files:
+            yield root, st
         return
     seen: set[tuple[int, int]] = set()
     stack = [(root, st)]
@@ -51,13 +63,15 @@ def scan(root: str, unreadable: list[tuple[str, str]] | None = None) -> Iterator
         if (folder_st.st_dev, folder_st.st_ino) in seen:
             continue
         seen.add((folder_st.st_dev, folder_st.st_ino))
-        yield from _listed(folder, stack, unreadable)
+        if not files:
+            yield folder, folder_st
+        yield from _listed(folder, stack, unreadable, files)
 
 
 def _listed(
-    folder: str, stack: list[tuple[str, os.stat_result]], unreadable: list[tuple[str, str]] | None
+    folder: str, stack: list[tuple[str, os.stat_result]], unreadable: list[tuple[str, str]] | None, files: bool
 ) -> Iterator[tuple[str, os.stat_result]]:
-    """A folder's digest files; its subfolders go on `stack`."""
+    """A folder's digest files (with `files`); its subfolders go on `stack`."""
     try:
         # an entry at a time: 100,000 entries listed, each with its stat, were 85 MiB
         with os.scandir(folder) as listing:
@@ -65,13 +79,15 @@ def _listed(
                 if entry.name.startswith("."):
                     continue
                 try:
+                    if not files and not entry.is_dir():  # (the kind as listed: no stat but a symlink's)
+                        continue
                     entry_st = entry.stat()
                 except OSError:
                     continue
                 if stat.S_ISDIR(entry_st.st_mode):
                     stack.append((entry.path, entry_st))
-                elif stat.S_ISREG(entry_st.st_mode) and entry.name.lower().endswith(SUFFIXES):  # (is_digest_name)
-                    yield entry.path, entry_st
+                elif files and stat.S_ISREG(entry_st.st_mode) and entry.name.lower().endswith(SUFFIXES):
+                    yield entry.path, entry_st  # (is_digest_name)
     except OSError as exc:  # not listed, or failed while being read: what was read stays
         if unreadable is not None:
             unreadable.append((folder, f"folder cannot be read: {exc.strerror or exc}"))

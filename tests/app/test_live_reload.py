@@ -76,6 +76,32 @@ async def test_create_modify_rename_delete(tmp_path: Path) -> None:
         assert "●" not in visible_rows(digests)[1]  # viewed now
 
 
+async def test_folders_made_moved_in_and_made_anew_while_watched(tmp_path: Path) -> None:
+    """Each folder has a watch of its own (a recursive one, made, looked at every file with the
+    interpreter lock held): a folder that appears, however, is watched too, and what was written
+    into it before its watch began is found."""
+    write(tmp_path, "2025/01/2025-01-01.md", digest_text("First", "2025-01-01", A))
+    app = DigestApp([str(tmp_path)])
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
+        await start(pilot, app)
+        write(tmp_path, "2026/02/2026-02-01.md", digest_text("Nested", "2026-02-01", A))  # made with its parent
+        await wait_for(pilot, lambda: titles(app) == ["Nested", "First"], what="new nested folder")
+        write(tmp_path, "2026/02/2026-02-02.md", digest_text("Later", "2026-02-02", B))  # watched now
+        await wait_for(pilot, lambda: titles(app) == ["Later", "Nested", "First"], what="file in new folder")
+        outside = tmp_path.parent / (tmp_path.name + "-outside")
+        write(outside, "deep/2026-03-01.md", digest_text("Moved", "2026-03-01", C))
+        os.rename(outside, tmp_path / "2026" / "03")
+        await wait_for(pilot, lambda: titles(app)[0] == "Moved", what="folder moved in")
+        write(tmp_path, "2026/03/deep/2026-03-02.md", digest_text("Moved later", "2026-03-02", C))
+        await wait_for(pilot, lambda: titles(app)[0] == "Moved later", what="file in moved folder")
+        shutil.rmtree(tmp_path / "2025")
+        await wait_for(pilot, lambda: "First" not in titles(app), what="folder deleted")
+        write(tmp_path, "2025/01/2025-01-03.md", digest_text("Anew", "2025-01-03", A))
+        await wait_for(pilot, lambda: "Anew" in titles(app), what="folder made anew")
+        write(tmp_path, "2025/01/2025-01-04.md", digest_text("Anew later", "2025-01-04", A))
+        await wait_for(pilot, lambda: "Anew later" in titles(app), what="file in folder made anew")
+
+
 async def test_half_written_file_leaves_no_error(tmp_path: Path) -> None:
     app = DigestApp([str(tmp_path)])
     async with app.run_test(size=(150, 40), notifications=True) as pilot:

@@ -245,14 +245,51 @@ def test_a_digest_holds_its_first_headline_where_its_title_is_shared(tmp_path: P
     assert changed["2025-01-04.md"] == "One" and changed["2025-01-06.md"] == "周06"  # "Weekly" shared now
 
 
+def test_snapshots_after_changes_hold_every_file_in_order(tmp_path: Path) -> None:
+    """Each snapshot sorts the last one's order with the digests entered since: what it holds is
+    every file there, in `newest_first` order, whatever came and went."""
+    import random
+
+    from digesttui.model import newest_first
+
+    rng = random.Random(3)
+    lib = Library([str(tmp_path)])
+
+    def put(n: int) -> Path:
+        day = f"2025-01-{rng.randrange(1, 4):02}"  # many equal dates: the path orders them
+        return write(tmp_path, f"{rng.choice('ab')}/{n:03}.md", digest_text(f"D{n}", day, ONE))
+
+    for n in range(40):
+        put(n)
+    snap = lib.load()
+    for _ in range(8):
+        touched = []
+        for _ in range(6):
+            n = rng.randrange(60)
+            target = next(tmp_path.glob(f"*/{n:03}.md"), None)
+            if target is not None and rng.random() < 0.4:
+                target.unlink()
+            else:
+                target = put(n)
+                bump_mtime(target)
+            touched.append(str(target))
+        snap = lib.apply(touched) or snap
+        on_disk = sorted(str(p) for p in tmp_path.glob("*/*.md"))
+        assert sorted(d.path for d in snap.digests) == on_disk
+        assert list(snap.digests) == sorted(snap.digests, key=newest_first)
+
+
 def test_a_snapshot_orders_newest_first_then_by_path_as_newest_first_says() -> None:
     import random
 
     from digesttui.model import Digest, in_newest_order, newest_first
 
     rng = random.Random(7)
-    digests = [
-        Digest(f"/d/{rng.choice('abc')}{n:03}.md", "", "", None, float(rng.choice([0, 1, 2, -1.5, 1e9])))
-        for n in rng.sample(range(500), 500)
-    ]
-    assert in_newest_order(digests) == sorted(digests, key=newest_first)
+    for size, keys in [(500, [0, 1, 2, -1.5, 1e9]), (50, [3.0]), (1, [0]), (0, [0]), (300, range(280))]:
+        digests = [
+            Digest(f"/d/{rng.choice('abc')}{n:03}.md", "", "", None, float(rng.choice(keys)))
+            for n in rng.sample(range(size), size)
+        ]
+        expected = sorted(digests, key=newest_first)
+        assert in_newest_order(digests) == expected
+        assert in_newest_order(expected[::-1]) == expected  # (runs of equal keys at either end too)
