@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import gc
 import itertools
 import os
@@ -27,7 +28,7 @@ import struct
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,40 @@ class Pty:
         os.close(self.fd)
 
 
+READ = 250
+"""The newest digests whose items the bench's reader has read (`reader_home`)."""
+
+
+@functools.cache
+def read_ids(folder: Path) -> tuple[str, ...]:
+    from digesttui.files import read_digest
+
+    digests = [read_digest(str(name)) for name in sorted(folder.rglob("*.md"))[-READ:]]
+    return tuple(digest.item_id(item) for digest in digests for item in digest.items)
+
+
+def reader_state(folder: Path, home: str) -> Any:
+    """The state in `home` (as XDG_STATE_HOME), with the items of the newest `READ` digests read,
+    loaded. A reader's has read marks; with none, the unread counts took a shortcut, and the bench
+    did not see that one loop over every item's key held the interpreter lock 60-75 ms at 100k."""
+    from digesttui.state import State
+
+    path = Path(home) / "digest-tui" / "state.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = State(path).load()
+    state.set_read(list(read_ids(folder)))
+    state.save()
+    return state
+
+
+@contextlib.contextmanager
+def reader_home(folder: Path) -> Iterator[str]:
+    """A temporary home (cache, state) whose state has read marks (`reader_state`)."""
+    with tempfile.TemporaryDirectory() as home:
+        reader_state(folder, home)
+        yield home
+
+
 def term_env(cache_home: str) -> dict[str, str]:
     env = {**os.environ, "TERM": "xterm-256color", "XDG_CACHE_HOME": cache_home, "XDG_STATE_HOME": cache_home}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -217,7 +252,7 @@ def terminal_start(folder: Path, count: int, runs: int, keys: bool = True) -> di
     newest, second, oldest = corpus_digests(folder)
     complete = _needle(newest.items[0].summary)
     for _ in range(runs):
-        with tempfile.TemporaryDirectory() as home:
+        with reader_home(folder) as home:
             for kind in ("cold", "warm"):
                 term = Pty([digest_tui(), str(folder)], term_env(home))
                 figures.setdefault(f"paint_{kind}", []).append(term.until(lambda out: b"Digests" in out))
@@ -241,7 +276,7 @@ def beside_floor(folder: Path, count: int, rounds: int) -> dict[str, float]:
     `--sizes` run), and the drift read as a ratio; in turns, all see the same machine."""
     complete = _needle(corpus_digests(folder)[0].items[0].summary)
     figures: dict[str, list[float]] = {"floor": [], "paint_warm": [], "complete_warm": [], "paint_cold": []}
-    with tempfile.TemporaryDirectory() as home:
+    with reader_home(folder) as home:
         term = Pty([digest_tui(), str(folder)], term_env(home))
         term.until_loaded(count)
         until_indexed(home, term.start)
@@ -251,7 +286,7 @@ def beside_floor(folder: Path, count: int, rounds: int) -> dict[str, float]:
                 if kind == "floor":
                     figures["floor"].append(floor(1))
                 elif kind == "cold":
-                    with tempfile.TemporaryDirectory() as empty:
+                    with reader_home(folder) as empty:
                         term = Pty([digest_tui(), str(folder)], term_env(empty))
                         figures["paint_cold"].append(term.until(lambda out: b"Digests" in out))
                         term.close()
@@ -382,13 +417,15 @@ def library_load(folder: Path, runs: int) -> dict[str, float]:
 
 
 async def _cold_load(pilot: Any) -> float:
-    """Wait for a reader's library to load (and its watcher to start): the longest the event loop
+    """Wait for a reader's library to load (and its watcher to start, and 2 s more: the watch is
+    made then, and a recursive one stalled the screen 300 ms at 100k): the longest the event loop
     stalled meanwhile, as gaps between the ticks of a 10 ms timer."""
     app = pilot.app
     ticks = [time.perf_counter()]
     timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
     while not app.reader.loaded or not any(w.name == "watch_library" for w in app.workers):
         await pilot.pause(0.05)
+    await pilot.pause(2.0)
     timer.stop()
     return max(b - a for a, b in itertools.pairwise(ticks))
 
@@ -405,12 +442,14 @@ async def in_app(folder: Path, runs: int) -> dict[str, float]:
     gc.collect()
     for _ in range(runs - 1):
         with tempfile.TemporaryDirectory() as cache:
-            app = DigestApp([str(folder)], cache_dir=cache, **collector_tuned())
+            state = reader_state(folder, cache)
+            app = DigestApp([str(folder)], cache_dir=cache, state=state, **collector_tuned())
             async with app.run_test(size=(150, 40)) as pilot:
                 figures["load_stall"].append(await _cold_load(pilot))
             gc.unfreeze()
     with tempfile.TemporaryDirectory() as cache:
-        app = DigestApp([str(folder)], cache_dir=cache, **collector_tuned())
+        state = reader_state(folder, cache)
+        app = DigestApp([str(folder)], cache_dir=cache, state=state, **collector_tuned())
         async with app.run_test(size=(150, 40)) as pilot:
             figures["load_stall"].append(await _cold_load(pilot))
             await pilot.pause(1.0)
