@@ -269,7 +269,8 @@ def terminal_start(folder: Path, count: int, runs: int, keys: bool = True) -> di
 
 
 def beside_floor(folder: Path, count: int, rounds: int) -> dict[str, float]:
-    """The floor and digest-tui's starts, started in turns (the order reversed every round):
+    """The floor and digest-tui's starts, started in turns (each round in another order: with the
+    order reversed every round, the warm start always came right after a cold one, the floor never):
     warm (its first paint and its first complete screen, on a catalog built by a start before)
     and cold (its first paint, in a new cache folder: it quits then, mid-load); medians. Measured
     apart, minutes apart, they drifted with the machine (the floor read 168-280 ms within one
@@ -281,8 +282,10 @@ def beside_floor(folder: Path, count: int, rounds: int) -> dict[str, float]:
         term.until_loaded(count)
         until_indexed(home, term.start)
         term.close()
+        orders = list(itertools.permutations(("floor", "warm", "cold")))
         for round_ in range(rounds):
-            for kind in ("floor", "warm", "cold")[:: 1 if round_ % 2 == 0 else -1]:
+            for kind in orders[round_ % len(orders)]:
+                os.sync()  # (what the start before wrote is on disk: not written back during the next)
                 if kind == "floor":
                     figures["floor"].append(floor(1))
                 elif kind == "cold":
