@@ -255,21 +255,25 @@ def read_ahead(library: Library, state: State) -> None:
     import threading
 
     if sys.platform != "linux" or threading.active_count() > 1:
-        library.prefetch(state.load)
+        library.prefetch(state.load, state.read_keys)
         return
     try:
         pipe, into = os.pipe()
         pid = os.fork()
     except OSError:
-        library.prefetch(state.load)
+        library.prefetch(state.load, state.read_keys)
         return
     if pid == 0:  # the child
         try:
             os.close(pipe)
             import pickle
 
+            from digesttui.state import read_keys_of
+
+            marks, warning = state.read()
+            sent = (library.read_first_apart(), (marks, warning, read_keys_of(marks["items"])))
             with os.fdopen(into, "wb") as out:
-                out.write(pickle.dumps((library.read_first_apart(), state.read()), pickle.HIGHEST_PROTOCOL))
+                out.write(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
         finally:
             os._exit(0)
     os.close(into)
@@ -283,10 +287,10 @@ def read_ahead(library: Library, state: State) -> None:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
         try:
-            first, (marks, warning) = pickle.loads(sent)  # (our own child's)
+            first, (marks, warning, keys) = pickle.loads(sent)  # (our own child's)
         except Exception:  # nothing, or cut short (the child killed): the load reads both
             return None
-        state.take(marks, warning)
+        state.take(marks, warning, keys)
         return first  # type: ignore[no-any-return]
 
     library.prefetch(first=received)

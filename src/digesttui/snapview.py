@@ -63,7 +63,8 @@ def view_of(snapshot: Snapshot, timezone: str | None, state: State, base: View |
     root gone or back) takes what derives from them from `base`: made anew, it took 0.2-0.4 s and
     ~15 MiB more at once at 100,000 digests (the last of a warm start's two full snapshots)."""
     digests = snapshot.digests
-    counted, read = state.read_keys_copy()
+    # (nothing to count in no digests: the reader's first, empty, view need not work out the keys)
+    counted, read = state.read_keys_copy() if digests else (state.read_changes, frozenset())
     if base is not None and _same(digests, base.snapshot.digests):
         # (its counts are the ones the reader follows marks in: as of `base.counted` unless marked since)
         unread = base.unread if counted == base.counted else unread_counts(digests, base.keys, base.starts, read)

@@ -61,13 +61,17 @@ class State:
     def load(self) -> State:
         return self.take(*self.read())
 
-    def take(self, data: dict[str, Any], warning: str | None) -> State:
-        """What `read` read (here, or in a process apart: `cli.read_ahead`), as the marks in effect."""
+    def take(self, data: dict[str, Any], warning: str | None, read_keys: set[int] | None = None) -> State:
+        """What `read` read (here, or in a process apart: `cli.read_ahead`), as the marks in effect;
+        with `read_keys_of` its items, if worked out there (the first screen's unread counts need
+        them: ~1 us a mark, on the first frame's path otherwise)."""
         self.warning = warning
         with self._lock:
             self.items, self.settings = data["items"], data["settings"]
             self.changes += 1
             self.read_changes += 1
+            if read_keys is not None:
+                self._read_keys = (self.read_changes, read_keys)
             self.loaded = True
         return self
 
@@ -141,8 +145,7 @@ class State:
         other change of what is read; do not modify)."""
         with self._lock:
             if self._read_keys[0] != self.read_changes:
-                read = (i for i, r in self.items.items() if r.get("r", (False,))[0])
-                self._read_keys = (self.read_changes, set(map(key_of, read)))
+                self._read_keys = (self.read_changes, read_keys_of(self.items))
             return self._read_keys[1]
 
     def read_keys_copy(self) -> tuple[int, frozenset[int]]:
@@ -206,6 +209,11 @@ class State:
             self.settings[name] = [value, time.time()]
             self.changes += 1
             self.unsaved = True
+
+
+def read_keys_of(items: dict[str, Record]) -> set[int]:
+    """`key_of` every id these marks say is read."""
+    return set(map(key_of, (i for i, r in items.items() if r.get("r", (False,))[0])))
 
 
 def _default_settings() -> dict[str, list[Any]]:
