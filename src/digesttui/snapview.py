@@ -60,8 +60,9 @@ def view_of(snapshot: Snapshot, timezone: str | None, state: State, base: View |
     read marks (a copy: the UI thread marks meanwhile), what is new since `base` (the view held).
 
     A snapshot of the very digests `base` has (a load that found nothing changed on disk, a
-    root gone or back) takes what derives from them from `base`: made anew, it took 0.2-0.4 s and
-    ~15 MiB more at once at 100,000 digests (the last of a warm start's two full snapshots)."""
+    root gone or back) takes what derives from them from `base`: made anew at 100,000 digests,
+    ~70 ms of work alone (179 ms in a loading reader), and the joined keys (6.1 MiB) and the
+    counts (3.7 MiB) twice at once (the last of a warm start's two full snapshots)."""
     digests = snapshot.digests
     # (nothing to count in no digests: the reader's first, empty, view need not work out the keys)
     counted, read = state.read_keys_copy() if digests else (state.read_changes, frozenset())

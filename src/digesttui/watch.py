@@ -34,11 +34,14 @@ def identities(roots: tuple[str, ...]) -> Identity:
     found: Identity = {}
     for root in roots:
         try:
-            st = os.stat(root)
+            found[root] = _identity(os.stat(root))
         except OSError:
             continue
-        found[root] = (st.st_dev, st.st_ino, stat.S_ISDIR(st.st_mode))
     return found
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, bool]:
+    return st.st_dev, st.st_ino, stat.S_ISDIR(st.st_mode)
 
 
 def _changed(before: Identity, now: Identity) -> set[str]:
@@ -114,7 +117,7 @@ def _watch(
     stood still that long once the library was loaded (300 ms at 100,000 files)."""
     listed: Identity = {}
     for root, identity in watched.items():
-        found = {folder: (st.st_dev, st.st_ino, True) for folder, st in folders(root)}
+        found = {folder: _identity(st) for folder, st in folders(root)}
         listed.update(found or {root: identity})  # (a root that is a file: itself)
     for changes in watchfiles.watch(
         *listed,
@@ -153,12 +156,10 @@ def _arrived(changes: set[tuple[watchfiles.Change, str]], listed: Identity) -> s
     found = set()
     for change, path in changes:
         try:
-            st = os.stat(path)
+            identity = _identity(os.stat(path))
         except OSError:
             continue
-        if stat.S_ISDIR(st.st_mode) and (
-            change == watchfiles.Change.added or listed.get(path) != (st.st_dev, st.st_ino, True)
-        ):
+        if identity[2] and (change == watchfiles.Change.added or listed.get(path) != identity):
             found.add(path)
     return found
 
