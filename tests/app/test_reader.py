@@ -265,6 +265,24 @@ async def test_a_very_long_item_is_rendered_off_the_ui_loop(tmp_path: Path) -> N
         await wait_for(pilot, lambda: panes(app)[2].scroll_y > 100, what="the detail at its end")
 
 
+async def test_a_long_item_rendered_at_once_is_not_dropped(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The big item's render, done before the pane noted the text it shows (a thread scheduled
+    at once, a loaded machine), was dropped as stale, and the pane said "Rendering…" for ever."""
+    from digesttui.ui.detail import BIG, DetailPane, RenderedLines, rich_lines
+
+    def at_once(self, text: str, width: int) -> None:  # type: ignore[no-untyped-def]
+        self._big_rendered(text, rich_lines(text, width))
+
+    monkeypatch.setattr(DetailPane, "_render_big", at_once)
+    monkeypatch.setattr(DetailPane, "on_resize", lambda self: None)  # (a resize renders again: not to count on)
+    body = "\n\n".join(f"   Paragraph {n} of a long item, with a few words in it." * 4 for n in range(BIG // 200 + 20))
+    write(tmp_path, "2025-01-01.md", f"---\ntitle: Big\ndate: 2025-01-01\n---\n1. [Big](https://b.example)\n\n{body}\n")
+    app = DigestApp([str(tmp_path)], watch=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: app.reader.loaded and app.query(RenderedLines), what="detail widgets mounted")
+        await wait_for(pilot, lambda: len(app.query_one(RenderedLines).lines) > 100, what="rendered")
+
+
 async def test_closed_apps_are_collected(tmp_path: Path) -> None:
     """No process-wide tricks in the app: three readers run one after another in one process, and
     once closed none of them stays alive (a frozen collector, say, would keep all three)."""

@@ -183,6 +183,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                 note = self.query_one("#note", Static)
                 self.query_one(RenderedLines).set_lines([])
                 note.display = big  # (empty, it would still take a row below the item)
+                self.source = text  # (before the big render starts: it is dropped unless this is its text)
                 if big:
                     kb = len(text.encode()) // 1024
                     note.update(f"Rendering a {kb} KB item…")
@@ -197,7 +198,6 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
                 if _place(wanted) != _place(self._shown):
                     self.scroll_home(animate=False, immediate=True)
                 self._shown = wanted
-                self.source = text
                 self._frames.release()  # one item drawn: a key held down still sees frames
         except NoMatches:  # the reader is closing: the pane's widgets are gone already
             pass
