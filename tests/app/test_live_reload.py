@@ -11,6 +11,7 @@ from pathlib import Path
 from digesttui.files import read_digest
 from digesttui.library import Snapshot
 from digesttui.model import Digest
+from digesttui.reader import Arrival
 from digesttui.ui.app import DigestApp
 from digesttui.ui.lists import DigestList
 from tests.app.helpers import header, panes, settled, told, visible_rows, wait_for
@@ -49,7 +50,7 @@ async def test_create_modify_rename_delete(tmp_path: Path) -> None:
         assert app.reader.item is not None and app.reader.item.title == "Beta"
         assert digests.cursor == 1
         assert "●" in visible_rows(digests)[0]  # marked new until viewed
-        assert "1 new digest" in told(app)
+        await wait_for(pilot, lambda: "1 new digest" in told(app), what="told")
         assert "2 digests" in header(app)
 
         # modified: a new item before ours; the same story (by URL) stays selected
@@ -158,6 +159,24 @@ async def test_burst_of_200_files_is_one_update(tmp_path: Path) -> None:
         assert len(seen) <= 3, seen  # one batch, maybe split once by the debounce window
         said = told(app)
         assert not re.search(r"(?<!\d)1 new digest", said), said  # "191 new digests" is one batch too
+
+
+async def test_digests_arriving_in_batches_are_told_once(tmp_path: Path) -> None:
+    """A burst the watcher gives in batches (the one above, on a busy machine: "199 new digests",
+    then "1 new digest") is one notice; digests arriving apart are told apart."""
+    write(tmp_path, "2025-01-01.md", digest_text("One", "2025-01-01", A))
+    app = DigestApp([str(tmp_path)], watch=False)
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.reader.loaded, what="load")
+        app._take(Arrival(199, "", False))
+        await pilot.pause(0.1)
+        app._take(Arrival(1, "", False))
+        await wait_for(pilot, lambda: "new digest" in told(app), what="the notice")
+        assert told(app).count("new digest") == 1 and "200 new digests" in told(app), told(app)
+        await pilot.pause(0.6)
+        app._take(Arrival(1, "", False))
+        await wait_for(pilot, lambda: told(app).count("new digest") == 2, what="another notice")
+        assert told(app).endswith("1 new digest"), told(app)
 
 
 async def test_r_reloads_by_hand(tmp_path: Path) -> None:

@@ -49,6 +49,10 @@ FIRST_SCREEN_WAIT = 2.0
 """Seconds the load waits at most for the first screen to be drawn before it reads the rest."""
 FOOTER_LATEST = 0.5
 """Seconds after the first frame by which the key hints are shown (see `_mount_footer`)."""
+ARRIVALS_TOLD_AFTER = 0.5
+"""Seconds without more digests arriving before the new ones are told: a burst that the watcher
+gives in two batches or more (a copy of many files, on a busy machine) is one notice, not
+"199 new digests", then "1 new digest". The lists show each batch at once."""
 PREFETCH_WAIT = 0.1
 """Seconds the first frame waits at most for the entry point's prefetch (the first screen and
 the read marks, read while Textual was imported), else it is drawn empty and filled in after."""
@@ -125,6 +129,9 @@ class DigestApp(App[None]):
         self._state_shown = False
         """Whether the read marks and settings have been taken (`_state_loaded`)."""
         self._last_notice: tuple[str, str, float] = ("", "", 0.0)
+        self._arrived = 0
+        """Digests arrived and not yet told (`ARRIVALS_TOLD_AFTER`)."""
+        self._arrivals_timer: Timer | None = None
         self.keys_in_effect: dict[str, str] = {}
         """The config's `[keys]` remaps that apply (binding id -> keys)."""
         self.exit_notices: list[str] = []
@@ -318,13 +325,19 @@ class DigestApp(App[None]):
         if arrival is None:
             return
         if arrival.added:
-            count = arrival.added
-            self.notify(f"{count} new digest{'s' if count != 1 else ''}", title="Digests arrived")
+            self._arrived += arrival.added
+            if self._arrivals_timer is not None:
+                self._arrivals_timer.stop()
+            self._arrivals_timer = self.set_timer(ARRIVALS_TOLD_AFTER, self._tell_arrivals)
         if arrival.notice:
             self.notify(arrival.notice, timeout=5)
         self._show_digests()
         if arrival.first_complete:
             self.on_loaded()
+
+    def _tell_arrivals(self) -> None:
+        count, self._arrived, self._arrivals_timer = self._arrived, 0, None
+        self.notify(f"{count} new digest{'s' if count != 1 else ''}", title="Digests arrived")
 
     # --- drawing the reader ---
 
