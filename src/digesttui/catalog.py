@@ -84,8 +84,10 @@ def catalog_path(cache_dir: str, key: str) -> str:
 
 def remove_leftovers(cache_dir: str) -> None:
     """Files earlier versions left in the cache folder: their parse caches (pickle, marshal), and
-    the temporary files of saves a kill interrupted (nothing ever removed those)."""
-    for pattern in ("library-*.pickle", "library-*.cache", "library-*.tmp", "library-*.pickle.*", "library-*.cache.*"):
+    the temporary files of saves a kill interrupted (nothing ever removed those), and of the read
+    marks' keys (`State.keep_keys`) likewise."""
+    patterns = ("library-*.pickle", "library-*.cache", "library-*.tmp", "library-*.pickle.*", "library-*.cache.*")
+    for pattern in (*patterns, "marks-*.keys.*.tmp"):
         for path in glob.glob(os.path.join(glob.escape(cache_dir), pattern)):
             with contextlib.suppress(OSError):
                 os.remove(path)

@@ -89,12 +89,12 @@ def choose_roots(
 
 def export_starred() -> int:
     from digesttui.render import escape, markdown_link
-    from digesttui.state import State, state_path
+    from digesttui.state import State, starred_of, state_path
 
-    state = State(state_path()).load()
-    if state.warning:
-        print(f"digest-tui: warning: {state.warning}", file=sys.stderr)
-    starred = state.starred()
+    marks, warning = State(state_path()).read()
+    if warning:
+        print(f"digest-tui: warning: {warning}", file=sys.stderr)
+    starred = starred_of(marks["items"])
     print("# Starred items\n")
     for _, info in starred:
         title = safe(str(info.get("title") or "(no headline)"))
@@ -205,11 +205,11 @@ def _main(argv: Sequence[str], hooks: dict[str, Callable[[], None]]) -> int:
     import platformdirs
 
     from digesttui.library import Library
-    from digesttui.state import State, state_path
+    from digesttui.state import State, keys_path, state_path
 
     cache = None if args.no_cache else platformdirs.user_cache_dir("digest-tui")
     library = Library(roots, cache, config.file_limit)
-    state = State(state_path())
+    state = State(state_path(), keys_path(cache, state_path()) if cache else None)
     read_ahead(library, state)  # the first screen and the read marks, read while Textual is imported
 
     from digesttui.ui.app import DigestApp
@@ -255,23 +255,20 @@ def read_ahead(library: Library, state: State) -> None:
     import threading
 
     if sys.platform != "linux" or threading.active_count() > 1:
-        library.prefetch(state.load, state.read_keys)
+        library.prefetch(state.load)
         return
     try:
         pipe, into = os.pipe()
         pid = os.fork()
     except OSError:
-        library.prefetch(state.load, state.read_keys)
+        library.prefetch(state.load)
         return
     if pid == 0:  # the child
         try:
             os.close(pipe)
             import pickle
 
-            from digesttui.state import read_keys_of
-
-            marks, warning = state.read()
-            sent = (library.read_first_apart(), (marks, warning, read_keys_of(marks["items"])))
+            sent = (library.read_first_apart(), state.read_marks())
             with os.fdopen(into, "wb") as out:
                 out.write(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
         finally:
@@ -287,10 +284,10 @@ def read_ahead(library: Library, state: State) -> None:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
         try:
-            first, (marks, warning, keys) = pickle.loads(sent)  # (our own child's)
+            first, (marks, warning) = pickle.loads(sent)  # (our own child's)
         except Exception:  # nothing, or cut short (the child killed): the load reads both
             return None
-        state.take(marks, warning, keys)
+        state.take(marks, warning)
         return first  # type: ignore[no-any-return]
 
     library.prefetch(first=received)

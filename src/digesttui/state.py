@@ -5,27 +5,40 @@ Kept in a JSON file in the platform state dir. Every mark carries the time it wa
 save merges with what is on disk (newest mark wins, field by field) under a file lock: two
 readers open at once keep each other's marks. Writes are atomic (temporary file, fsync, rename),
 so a crash or `kill -9` at any moment leaves the old file or the new one, whole. A file that
-cannot be read is moved aside, with a warning, and the reader starts afresh."""
+cannot be read is moved aside, with a warning, and the reader starts afresh.
+
+The reader holds the keys of what the file says is read and starred (`Marks`), not its records,
+and keeps those keys beside it (`State.keys_path`) for the next start, which reads them instead
+of the file as long as the file is the same."""
 
 from __future__ import annotations
 
 import contextlib
 import math
 import os
+import sys
 import threading
 import time
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, NamedTuple
 
 from digesttui.files import atomic_write
 from digesttui.model import key_of
 
 FORMAT = 1
+KEYS_FORMAT = 1
+"""Of the keys kept beside the file (`State.keep_keys`): a line of JSON, then the keys (8 bytes each)."""
 SETTINGS: dict[str, tuple[type, Any]] = {"theme": (str, None), "unread_only": (bool, False)}
 """Settings kept with the marks (the newest choice wins when two readers merge): type, default."""
 Record = dict[str, Any]
 """One item's marks: {"r": [read, when], "s": [starred, when], "i": {what to export}}."""
+
+
+def keys_path(cache_dir: str, state: Path) -> Path:
+    """Where the keys of a state file's marks are kept (`State.keys_path`)."""
+    return Path(cache_dir) / f"marks-{key_of(str(state.absolute())) & (2**64 - 1):016x}.keys"
 
 
 def state_path() -> Path:
@@ -36,16 +49,60 @@ def state_path() -> Path:
     return Path(platformdirs.user_state_dir("digest-tui")) / "state.json"
 
 
+class Marks(NamedTuple):
+    """What the reader holds of a state file: its settings, and the keys (`key_of`) of the items
+    it says are read and starred. The records themselves (an id of ~60 bytes and a time each; a
+    year of reading, ~20,000) stay on disk: a save merges with the file, which it reads anyway."""
+
+    settings: dict[str, list[Any]]
+    read: array[int]
+    starred: array[int]
+    of: list[int] | None = None
+    """The file these are of (`_signature`); None: no file."""
+    kept: bool = False
+    """Whether they came from the keys kept beside the file (`State.keys_path`)."""
+
+
+def marks_of(data: dict[str, Any], of: list[int] | None = None) -> Marks:
+    """The `Marks` of what `State.read` read."""
+    read: set[int] = set()
+    starred: set[int] = set()
+    for item_id, record in data["items"].items():
+        _follow(read, starred, key_of(item_id), record)
+    return Marks(data["settings"], array("q", read), array("q", starred), of)
+
+
+def _follow(read: set[int], starred: set[int], key: int, record: Record) -> None:
+    """The key in or out of the read and the starred keys, as far as the record says."""
+    for keys, field in ((read, "r"), (starred, "s")):
+        if field in record:
+            (keys.add if record[field][0] else keys.discard)(key)
+
+
+def _signature(st: os.stat_result) -> list[int]:
+    """A file's content, as far as its metadata tells: each save is a new file (`atomic_write`)."""
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
 class State:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keys_path: Path | None = None) -> None:
         self.path = path
-        self.items: dict[str, Record] = {}
+        self.keys_path = keys_path
+        """Where the keys of the file's marks are kept (the platform cache folder), so that a start
+        reads those (~1 ms) and not the whole file (~4 us a mark: a year's, 80 ms): None, nowhere."""
+        self._unkept: tuple[Marks, str | None] | None = None
+        """Marks read from the file whose keys are not kept yet (`keep_keys`)."""
+        self.mine: dict[str, Record] = {}
+        """The marks made here: merged into the file at each save, and kept (each field the newest
+        of here and the file) for the session."""
         self.settings: dict[str, list[Any]] = _default_settings()
         """Each setting as `[value, when chosen]`."""
         self.warning: str | None = None
         self._lock = threading.Lock()
+        self._read: set[int] = set()
+        self._starred: set[int] = set()
         self.changes = 0
-        """Counts every change, so that views know when to recount."""
+        """Counts every change made here (`unsaved`)."""
         self.read_changes = 0
         """Counts the changes that may have changed what is read: views recount unread items
         only after those."""
@@ -53,39 +110,52 @@ class State:
         """Whether a mark was made since the last save."""
         self.loaded = False
         """Whether the file has been read (`load`)."""
-        self._read_keys: tuple[int, set[int]] = (-1, set())
-        """`key_of` the ids marked read, as of `read_changes`."""
 
     # --- reading and writing ---
 
     def load(self) -> State:
-        return self.take(*self.read())
+        return self.take(*self.read_marks())
 
-    def take(self, data: dict[str, Any], warning: str | None, read_keys: set[int] | None = None) -> State:
-        """What `read` read (here, or in a process apart: `cli.read_ahead`), as the marks in effect;
-        with `read_keys_of` its items, if worked out there (the first screen's unread counts need
-        them: ~1 us a mark, on the first frame's path otherwise)."""
+    def read_marks(self) -> tuple[Marks, str | None]:
+        """The file's `Marks` (from the keys kept, if they are of the file as it is), and what to
+        tell about the file."""
+        kept = self._kept_keys()
+        if kept is not None:
+            return kept
+        data, warning, of = self._read_file()
+        return marks_of(data, of), warning
+
+    def take(self, marks: Marks, warning: str | None) -> State:
+        """The file's marks (`read_marks`, here or in a process apart: `cli.read_ahead`) in effect,
+        with any made here before over them."""
         self.warning = warning
         with self._lock:
-            self.items, self.settings = data["items"], data["settings"]
-            self.changes += 1
+            self.settings, self._read, self._starred = marks.settings, set(marks.read), set(marks.starred)
+            self._unkept = None if marks.kept or marks.of is None else (marks, warning)
+            for item_id, record in self.mine.items():
+                _follow(self._read, self._starred, key_of(item_id), record)
             self.read_changes += 1
-            if read_keys is not None:
-                self._read_keys = (self.read_changes, read_keys)
             self.loaded = True
         return self
 
     def read(self) -> tuple[dict[str, Any], str | None]:
         """The file's marks and settings, and what to tell about it (damaged: moved aside)."""
+        data, warning, _ = self._read_file()
+        return data, warning
+
+    def _read_file(self) -> tuple[dict[str, Any], str | None, list[int] | None]:
+        """`read`, and the `_signature` of the file read (None: none, or moved aside)."""
         import json
 
         empty: dict[str, Any] = {"items": {}, "settings": _default_settings()}
         try:
-            raw = self.path.read_bytes()
+            with open(self.path, "rb") as f:
+                of = _signature(os.fstat(f.fileno()))
+                raw = f.read()
         except FileNotFoundError:
-            return empty, None
+            return empty, None, None
         except OSError as exc:
-            return empty, f"Cannot read {self.path} ({exc.strerror}); read marks start empty."
+            return empty, f"Cannot read {self.path} ({exc.strerror}); read marks start empty.", None
         try:
             data = json.loads(raw)
             if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -96,28 +166,95 @@ class State:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
             with contextlib.suppress(OSError):
                 os.replace(self.path, aside)
-            return empty, f"{self.path} was damaged ({exc}); moved it to {aside.name} and started afresh."
-        return _validated(data, self.path)
+            return empty, f"{self.path} was damaged ({exc}); moved it to {aside.name} and started afresh.", None
+        return *_validated(data, self.path), of
+
+    def _kept_keys(self) -> tuple[Marks, str | None] | None:
+        """The keys kept (`keep_keys`), if they are of the file as it is now."""
+        import json
+
+        if self.keys_path is None:
+            return None
+        try:
+            with open(self.keys_path, "rb") as f:
+                head = json.loads(f.readline(1 << 16))
+                if (head["format"], head["byteorder"], head["state"]) != (KEYS_FORMAT, sys.byteorder, str(self.path)):
+                    return None
+                if head["of"] != _signature(os.stat(self.path)):
+                    return None  # (the file was written since: by another reader, say)
+                read, starred = array("q"), array("q")
+                read.frombytes(f.read(8 * head["read"]))
+                starred.frombytes(f.read(8 * head["starred"]))
+                settings, warning = head["settings"], head["warning"]
+                whole = (len(read), len(starred), f.read(1)) == (head["read"], head["starred"], b"")
+        except (OSError, ValueError, KeyError, TypeError):  # none, cut short, foreign: the file is read
+            return None
+        fine = isinstance(settings, dict) and all(_mark(settings.get(k), t) for k, (t, _) in SETTINGS.items())
+        if not (whole and fine and isinstance(warning, str | None)):
+            return None
+        return Marks(settings, read, starred, head["of"], kept=True), warning
+
+    def keep_keys(self) -> None:
+        """Keep the keys of the marks read from the file (if they were read from it), for the
+        next start. (A write: in a worker.)"""
+        with self._lock:
+            unkept, self._unkept = self._unkept, None
+        if unkept is not None:
+            self._write_keys(*unkept)
+
+    def _write_keys(self, marks: Marks, warning: str | None) -> None:
+        import json
+
+        if self.keys_path is None or marks.of is None:
+            return
+        head: dict[str, object] = {"format": KEYS_FORMAT, "byteorder": sys.byteorder, "state": str(self.path)}
+        head |= {"of": marks.of, "settings": marks.settings, "warning": warning}
+        head |= {"read": len(marks.read), "starred": len(marks.starred)}
+
+        def write(f: BinaryIO) -> None:
+            f.write(json.dumps(head).encode() + b"\n")
+            f.write(marks.read.tobytes())
+            f.write(marks.starred.tobytes())
+
+        with contextlib.suppress(OSError):  # (kept or not, the file is right)
+            atomic_write(str(self.keys_path), write)
 
     def save(self) -> None:
-        """Merge with what is on disk (another reader's marks) and write it atomically."""
+        """Merge with what is on disk (another reader's marks) and write it atomically; then hold
+        the keys of what the two say together."""
         import json
 
         with self._file_lock():
             disk, _ = self.read()
             with self._lock:
-                merged = _merge(disk["items"], self.items)
+                merged = _merge(disk["items"], self.mine)
                 settings = {k: max(disk["settings"][k], self.settings[k], key=lambda s: s[1]) for k in SETTINGS}
-                self.read_changes += merged != self.items  # another reader's marks came in
-                self.items, self.settings = merged, settings
-                self.changes += 1
+                self.settings = settings
                 version = self.changes
                 blob = json.dumps(
                     {"format": FORMAT, **settings, "items": merged}, ensure_ascii=False, separators=(",", ":")
                 ).encode()
-            atomic_write(str(self.path), blob)
-            with self._lock:
-                self.unsaved = self.unsaved and self.changes != version  # unless marked meanwhile
+            written: list[int] = []
+
+            def write(f: BinaryIO) -> None:
+                f.write(blob)
+                f.flush()
+                written.extend(_signature(os.fstat(f.fileno())))
+
+            atomic_write(str(self.path), write)
+        marks = marks_of({"items": merged, "settings": settings}, written)  # (outside the lock: ~1.4 us a mark)
+        self._write_keys(marks, None)
+        read, starred = set(marks.read), set(marks.starred)
+        with self._lock:
+            self._unkept = None
+            for item_id, record in self.mine.items():  # each the newest of the file's and here (made since too)
+                self.mine[item_id] = combined = _newest(merged.get(item_id), record)
+                _follow(read, starred, key_of(item_id), combined)
+            if read != self._read:  # another reader's marks came in
+                self._read = read
+                self.read_changes += 1
+            self._starred = starred
+            self.unsaved = self.unsaved and self.changes != version  # unless marked meanwhile
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
@@ -137,64 +274,50 @@ class State:
     # --- marks ---
 
     def is_read(self, item_id: str) -> bool:
-        record = self.items.get(item_id)
-        return bool(record and record.get("r", (False,))[0])
+        return key_of(item_id) in self._read
+
+    def is_starred(self, item_id: str) -> bool:
+        return key_of(item_id) in self._starred
 
     def read_keys(self) -> set[int]:
-        """`key_of` every id marked read (kept up to date by `set_read`, built again after any
-        other change of what is read; do not modify)."""
-        with self._lock:
-            if self._read_keys[0] != self.read_changes:
-                self._read_keys = (self.read_changes, read_keys_of(self.items))
-            return self._read_keys[1]
+        """`key_of` every id marked read (do not modify)."""
+        return self._read
 
     def read_keys_copy(self) -> tuple[int, frozenset[int]]:
         """`read_changes` and `read_keys` as of it, copied (for another thread to count with)."""
-        keys = self.read_keys()
         with self._lock:
-            return self.read_changes, frozenset(keys)
+            return self.read_changes, frozenset(self._read)
 
     def starred_keys(self) -> set[int]:
-        """`key_of` every starred id."""
-        with self._lock:
-            return {key_of(i) for i, r in self.items.items() if r.get("s", (False,))[0]}
-
-    def is_starred(self, item_id: str) -> bool:
-        record = self.items.get(item_id)
-        return bool(record and record.get("s", (False,))[0])
+        """`key_of` every starred id (do not modify)."""
+        return self._starred
 
     def set_read(self, item_ids: list[str], read: bool = True) -> bool:
         """Mark items read or unread; whether anything changed."""
         now = time.time()
-        changed = []
+        changed = False
         with self._lock:
             for item_id in item_ids:
-                if self.is_read(item_id) != read:
-                    self.items.setdefault(item_id, {})["r"] = [read, now]
-                    changed.append(item_id)
+                key = key_of(item_id)
+                if (key in self._read) != read:
+                    self.mine.setdefault(item_id, {})["r"] = [read, now]
+                    (self._read.add if read else self._read.discard)(key)
+                    changed = True
             if changed:
-                version, keys = self._read_keys
                 self.changes += 1
                 self.read_changes += 1
                 self.unsaved = True
-                if version == self.read_changes - 1:  # kept up to date, not built again
-                    (keys.update if read else keys.difference_update)(map(key_of, changed))
-                    self._read_keys = (self.read_changes, keys)
-        return bool(changed)
+        return changed
 
     def set_star(self, item_id: str, starred: bool, info: dict[str, Any]) -> None:
         with self._lock:
-            record = self.items.setdefault(item_id, {})
+            record = self.mine.setdefault(item_id, {})
             record["s"] = [starred, time.time()]
             if starred:
                 record["i"] = info
+            (self._starred.add if starred else self._starred.discard)(key_of(item_id))
             self.changes += 1
             self.unsaved = True
-
-    def starred(self) -> list[tuple[str, dict[str, Any]]]:
-        """Starred items, newest star first, with what was saved of them."""
-        found = [(r["s"][1], item_id, r.get("i", {})) for item_id, r in self.items.items() if self.is_starred(item_id)]
-        return [(item_id, info) for _, item_id, info in sorted(found, reverse=True)]
 
     @property
     def theme(self) -> list[Any]:
@@ -211,9 +334,10 @@ class State:
             self.unsaved = True
 
 
-def read_keys_of(items: dict[str, Record]) -> set[int]:
-    """`key_of` every id these marks say is read."""
-    return set(map(key_of, (i for i, r in items.items() if r.get("r", (False,))[0])))
+def starred_of(items: dict[str, Record]) -> list[tuple[str, dict[str, Any]]]:
+    """Starred items (of what `State.read` read), newest star first, with what was saved of them."""
+    found = [(r["s"][1], item_id, r.get("i", {})) for item_id, r in items.items() if r.get("s", (False,))[0]]
+    return [(item_id, info) for _, item_id, info in sorted(found, reverse=True)]
 
 
 def _default_settings() -> dict[str, list[Any]]:
@@ -270,15 +394,18 @@ def _record(record: object) -> tuple[Record, bool]:
 def _merge(disk: dict[str, Record], mine: dict[str, Record]) -> dict[str, Record]:
     merged = dict(disk)
     for item_id, record in mine.items():
-        other = merged.get(item_id)
-        if other is None:
-            merged[item_id] = record
-            continue
-        combined = dict(other)
-        for key in ("r", "s"):
-            if key in record and (key not in other or record[key][1] >= other[key][1]):
-                combined[key] = record[key]
-        if "i" in record and combined.get("s") is record.get("s"):
-            combined["i"] = record["i"]
-        merged[item_id] = combined
+        merged[item_id] = _newest(merged.get(item_id), record)
     return merged
+
+
+def _newest(other: Record | None, record: Record) -> Record:
+    """Each mark the newer of the two records' (the second's when as new)."""
+    if other is None:
+        return record
+    combined = dict(other)
+    for key in ("r", "s"):
+        if key in record and (key not in other or record[key][1] >= other[key][1]):
+            combined[key] = record[key]
+    if "i" in record and combined.get("s") is record.get("s"):
+        combined["i"] = record["i"]
+    return combined

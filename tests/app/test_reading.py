@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from digesttui.config import Config
-from digesttui.state import State, state_path
+from digesttui.state import State, starred_of, state_path
 from digesttui.ui.app import DigestApp
 from tests.app.helpers import header, palette_ready, panes, settled, told, visible_rows, wait_for
 from tests.conftest import digest_text, write
@@ -103,8 +103,8 @@ async def test_stars_and_only_starred(tmp_path: Path) -> None:
         assert "starred only" in header(app)
         await pilot.press("S")
         assert len(app.reader.digests) == 2
-        await wait_for(pilot, lambda: State(state_path()).load().starred(), what="saved")
-        assert State(state_path()).load().starred()[0][1]["title"] == "Beta"
+        await wait_for(pilot, lambda: starred_of(State(state_path()).read()[0]["items"]), what="saved")
+        assert starred_of(State(state_path()).read()[0]["items"])[0][1]["title"] == "Beta"
 
 
 async def test_u_shows_only_digests_with_unread(tmp_path: Path) -> None:

@@ -119,11 +119,14 @@ def test_a_damaged_foreign_or_older_catalog_is_rebuilt(tmp_path: Path) -> None:
 def test_leftovers_of_earlier_versions_are_removed(tmp_path: Path) -> None:
     docs, cache = library_with(tmp_path)
     cache.mkdir(mode=0o700)
-    for name in ("library-abc.cache", "library-abc.pickle", "library-abc.cache.123.456.tmp", "library-x.pickle.tmp"):
+    left = ("library-abc.cache", "library-abc.pickle", "library-abc.cache.123.456.tmp", "library-x.pickle.tmp")
+    for name in (*left, "marks-0123456789abcdef.keys.123.456.tmp"):  # (the read marks' keys, half written)
         (cache / name).write_bytes(b"x" * 1000)
     (cache / "unrelated.txt").write_text("kept")
+    (cache / "marks-0123456789abcdef.keys").write_text("kept")
     Library([str(docs)], str(cache)).load()
-    assert sorted(p.name for p in cache.iterdir() if not p.name.startswith("catalog-")) == ["unrelated.txt"]
+    kept = sorted(p.name for p in cache.iterdir() if not p.name.startswith("catalog-"))
+    assert kept == ["marks-0123456789abcdef.keys", "unrelated.txt"]
 
 
 KILLED = """
@@ -407,9 +410,9 @@ def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_pat
         "first = library.first_screen(30)\n"
         "try:\n    os.waitpid(-1, os.WNOHANG); left = True\nexcept ChildProcessError:\n    left = False\n"
         "from digesttui.model import key_of\n"
-        "keyed = state._read_keys == (state.read_changes, {key_of('https://one.example')})\n"
+        "keyed = state.read_keys() == {key_of('https://one.example')}\n"
         "print(json.dumps([[d.title for d in first.digests] if first else None, state.loaded,"
-        " sorted(state.items), left, keyed]))\n"
+        " [i for i in ['https://one.example', 'https://two.example'] if state.is_read(i)], left, keyed]))\n"
     )
 
     def run(how: str) -> list[object]:

@@ -260,6 +260,7 @@ class DigestApp(App[None]):
                 self.post_message(self.StateLoaded())  # handled before the snapshots that follow
             snapshot = self.library.load(progress=self._publish, stop=self._stop, first_shown=self._first_shown)
             self._publish(snapshot)
+            self.state.keep_keys()  # for the next start, if read from the file this time
             if self._stop.is_set():
                 return
             if reloading:
