@@ -262,6 +262,28 @@ async def test_theme_persists(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: again.theme == "nord")
 
 
+async def test_the_theme_chosen_in_the_reader_wins_over_the_configs(tmp_path: Path) -> None:
+    """However the state comes (with the first screen, read ahead as the entry point does, or
+    later in the loading worker): the config's theme is the default, not an override."""
+    from digesttui.library import Library
+
+    folder, cache = str(library(tmp_path)), str(tmp_path / "cache")
+    Library([folder], cache).load()  # a catalog: the first screen comes from it
+    chosen = State(state_path())
+    chosen.set_theme("nord")
+    chosen.save()
+    for ahead in (True, False):
+        books, state = Library([folder], cache), State(state_path())
+        if ahead:
+            books.prefetch(state.load)
+        app = DigestApp([folder], library=books, state=state, watch=False, config=Config(theme="gruvbox"))
+        async with app.run_test(size=(150, 40), notifications=True) as pilot:
+            await start(pilot, app)
+            await wait_for(pilot, lambda: app.theme == "nord", what="the theme chosen")  # noqa: B023
+            await pilot.pause(0.2)
+            assert app.theme == "nord"
+
+
 async def test_key_remapping_and_config_problem_shown(tmp_path: Path, monkeypatch) -> None:
     from digesttui import links
 

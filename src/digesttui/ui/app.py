@@ -161,7 +161,7 @@ class DigestApp(App[None]):
             self.keys_in_effect = keymap
             for binding_id, why in bad:
                 self.notify(f"{self.config.where(binding_id)}: {why}; that key is left as it was", title="Config")
-        self._apply_theme(self.config.theme)
+        self._apply_theme(self._theme_wanted())
         if self.config_problem:
             self.notify(self.config_problem, title="Config", severity="warning", timeout=15)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -299,7 +299,7 @@ class DigestApp(App[None]):
         self._state_shown = True
         if self.state.warning:
             self.notify(self.state.warning, title="Read marks", severity="warning", timeout=20)
-        self._apply_theme(self.state.theme[0])
+        self._apply_theme(self._theme_wanted())
         self.reader.settings_loaded()
         self._show_digests()
         self._marks_changed(save=False)
@@ -604,6 +604,11 @@ class DigestApp(App[None]):
     on_quick_markdown_link_clicked = on_markdown_link_clicked
 
     # --- themes and the command palette ---
+
+    def _theme_wanted(self) -> str | None:
+        """The theme last chosen in the reader (the state's), else the config's (the config's was
+        set after the state's when the state came with the first screen: it won)."""
+        return (self.state.theme[0] if self.state.loaded else None) or self.config.theme
 
     def _apply_theme(self, name: str | None) -> None:
         if name and name != self.theme:
