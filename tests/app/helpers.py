@@ -13,11 +13,18 @@ from digesttui.ui.detail import DetailPane
 from digesttui.ui.lists import DigestList, ItemList
 
 
-async def wait_for(pilot: Pilot, predicate: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
+async def wait_for(
+    pilot: Pilot,
+    predicate: Callable[[], object],
+    timeout: float = 10.0,
+    what: str = "",
+    seen: Callable[[], object] | None = None,
+) -> None:
+    """Wait until `predicate` holds; if it never does, say `what` was awaited, and `seen()` then."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or predicate}")
+            raise AssertionError(f"timed out waiting for {what or predicate}" + (f"; seen: {seen()}" if seen else ""))
         await pilot.pause(0.05)
 
 
