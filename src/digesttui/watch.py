@@ -110,7 +110,7 @@ def _watch(
     """Watch the roots in `watched` until one of them changes identity or a folder appears under
     them (or `stop`); return the roots' identities then, and what to look at afresh (the roots
     that changed, the folders that appeared). `rescan` is looked at afresh once this watch runs,
-    so that nothing written while no watch ran goes unseen.
+    so that nothing written while no watch ran goes unseen, and its folders are listed again.
 
     Each folder is watched on its own, not each root with its folders: a recursive watch, made,
     looks at every file under it with the interpreter lock held (watchfiles), and the screen
@@ -136,6 +136,11 @@ def _watch(
         changes = {(change, path) for change, path in changes if _under_roots(path, library.roots)}
         paths = {path for _, path in changes}
         arrived = _arrived(changes, listed)
+        # the watch is made now: a folder made under what is looked at afresh after it was listed
+        # and before then (`makedirs` paused between two folders) has no watch, and none comes
+        # (by identity: a folder reached by two paths, a symlink's and its own, is listed once)
+        watching = set(listed.values()) if rescan else set()
+        arrived |= {folder for path in rescan for folder, st in folders(path) if _identity(st) not in watching}
         paths.update(library.due())
         now = identities(library.roots)
         # a root's own event (deleted, made anew: its inode number may well be the same) or a
