@@ -30,9 +30,10 @@ def test_a_folder_made_while_its_parent_is_watched_anew_is_watched(tmp_path: Pat
     library.load()
     published: list[Snapshot] = []
     listed = watch.folders
-    made = threading.Event()
+    made, listings = threading.Event(), []
 
     def listing(root: str) -> Iterator[tuple[str, object]]:
+        listings.append(root)
         yield from listed(root)
         if (tmp_path / "2026").is_dir() and not made.is_set():  # the watch is not made yet
             made.set()
@@ -47,8 +48,8 @@ def test_a_folder_made_while_its_parent_is_watched_anew_is_watched(tmp_path: Pat
         return [d.title for d in published[-1].digests] if published else []
 
     try:
-        time.sleep(0.3)  # (the watch made)
-        (tmp_path / "2026").mkdir()
+        _until(lambda: bool(listings), "the folders listed for the first watch")
+        (tmp_path / "2026").mkdir()  # (before or after that watch is made: either way, a folder to watch)
         _until(lambda: titles() == ["Nested"], "the folder made meanwhile, looked at")
         write(tmp_path, "2026/02/2026-02-02.md", digest_text("Later", "2026-02-02", ONE))
         _until(lambda: titles() == ["Later", "Nested"], "a file written into it later")
