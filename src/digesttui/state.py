@@ -130,7 +130,8 @@ class State:
         with any made here before over them."""
         self.warning = warning
         with self._lock:
-            self.settings, self._read, self._starred = marks.settings, set(marks.read), set(marks.starred)
+            # (copies: the marks may be kept later, `keep_keys`, as the file says them, not as changed since)
+            self.settings, self._read, self._starred = dict(marks.settings), set(marks.read), set(marks.starred)
             self._unkept = None if marks.kept or marks.of is None else (marks, warning)
             for item_id, record in self.mine.items():
                 _follow(self._read, self._starred, key_of(item_id), record)
@@ -229,7 +230,7 @@ class State:
             with self._lock:
                 merged = _merge(disk["items"], self.mine)
                 settings = {k: max(disk["settings"][k], self.settings[k], key=lambda s: s[1]) for k in SETTINGS}
-                self.settings = settings
+                self.settings = dict(settings)  # (`settings` as written, for the keys kept: `_write_keys`)
                 version = self.changes
                 blob = json.dumps(
                     {"format": FORMAT, **settings, "items": merged}, ensure_ascii=False, separators=(",", ":")
