@@ -18,7 +18,8 @@ from digesttui.text import safe
 if TYPE_CHECKING:
     import argparse
 
-    from digesttui.library import First, Library
+    from digesttui.firstscreen import First
+    from digesttui.library import Library
     from digesttui.model import Digest
     from digesttui.state import State
 
@@ -205,7 +206,8 @@ def _main(argv: Sequence[str], hooks: dict[str, Callable[[], None]]) -> int:
     import platformdirs
 
     from digesttui.library import Library
-    from digesttui.state import State, keys_path, state_path
+    from digesttui.marks import keys_path
+    from digesttui.state import State, state_path
 
     cache = None if args.no_cache else platformdirs.user_cache_dir("digest-tui")
     library = Library(roots, cache, config.file_limit)

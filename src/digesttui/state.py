@@ -7,38 +7,36 @@ readers open at once keep each other's marks. Writes are atomic (temporary file,
 so a crash or `kill -9` at any moment leaves the old file or the new one, whole. A file that
 cannot be read is moved aside, with a warning, and the reader starts afresh.
 
-The reader holds the keys of what the file says is read and starred (`Marks`), not its records,
-and keeps those keys beside it (`State.keys_path`) for the next start, which reads them instead
-of the file as long as the file is the same."""
+The reader holds the keys of what the file says is read and starred (`marks.Marks`), not its
+records, and keeps those keys beside it (`marks.keys_path`) for the next start."""
 
 from __future__ import annotations
 
 import contextlib
-import math
 import os
-import sys
 import threading
 import time
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 from digesttui.files import atomic_write
+from digesttui.marks import (
+    SETTINGS,
+    Marks,
+    Record,
+    follow,
+    is_mark,
+    keys_of,
+    marks_of,
+    read_kept,
+    signature,
+    write_kept,
+)
 from digesttui.model import key_of
 
 FORMAT = 1
-KEYS_FORMAT = 1
-"""Of the keys kept beside the file (`State.keep_keys`): a line of JSON, then the keys (8 bytes each)."""
-SETTINGS: dict[str, tuple[type, Any]] = {"theme": (str, None), "unread_only": (bool, False)}
-"""Settings kept with the marks (the newest choice wins when two readers merge): type, default."""
-Record = dict[str, Any]
-"""One item's marks: {"r": [read, when], "s": [starred, when], "i": {what to export}}."""
-
-
-def keys_path(cache_dir: str, state: Path) -> Path:
-    """Where the keys of a state file's marks are kept (`State.keys_path`)."""
-    return Path(cache_dir) / f"marks-{key_of(str(state.absolute())) & (2**64 - 1):016x}.keys"
 
 
 def state_path() -> Path:
@@ -47,47 +45,6 @@ def state_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_state_dir("digest-tui")) / "state.json"
-
-
-class Marks(NamedTuple):
-    """What the reader holds of a state file: its settings, and the keys (`key_of`) of the items
-    it says are read and starred. The records themselves (an id of ~60 bytes and a time each; a
-    year of reading, ~20,000) stay on disk: a save merges with the file, which it reads anyway."""
-
-    settings: dict[str, list[Any]]
-    read: array[int]
-    starred: array[int]
-    of: list[int] | None = None
-    """The file these are of (`_signature`); None: no file."""
-    kept: bool = False
-    """Whether they came from the keys kept beside the file (`State.keys_path`)."""
-
-
-def marks_of(data: dict[str, Any], of: list[int] | None = None) -> Marks:
-    """The `Marks` of what `State.read` read."""
-    read, starred = _keys_of(data["items"])
-    return Marks(data["settings"], array("q", read), array("q", starred), of)
-
-
-def _keys_of(items: dict[str, Record]) -> tuple[set[int], set[int]]:
-    """The keys of the items these records say are read, and of those starred (~1.4 us a record)."""
-    read: set[int] = set()
-    starred: set[int] = set()
-    for item_id, record in items.items():
-        _follow(read, starred, key_of(item_id), record)
-    return read, starred
-
-
-def _follow(read: set[int], starred: set[int], key: int, record: Record) -> None:
-    """The key in or out of the read and the starred keys, as far as the record says."""
-    for keys, field in ((read, "r"), (starred, "s")):
-        if field in record:
-            (keys.add if record[field][0] else keys.discard)(key)
-
-
-def _signature(st: os.stat_result) -> list[int]:
-    """A file's content, as far as its metadata tells: each save is a new file (`atomic_write`)."""
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
 
 
 class State:
@@ -126,11 +83,11 @@ class State:
     def read_marks(self) -> tuple[Marks, str | None]:
         """The file's `Marks` (from the keys kept, if they are of the file as it is), and what to
         tell about the file."""
-        kept = self._kept_keys()
+        kept = read_kept(self.keys_path, self.path) if self.keys_path is not None else None
         if kept is not None:
             return kept
         data, warning, of = self._read_file()
-        return marks_of(data, of), warning
+        return marks_of(data["items"], data["settings"], of), warning
 
     def take(self, marks: Marks, warning: str | None) -> State:
         """The file's marks (`read_marks`, here or in a process apart: `cli.read_ahead`) in effect,
@@ -141,7 +98,7 @@ class State:
             self.settings, self._read, self._starred = dict(marks.settings), set(marks.read), set(marks.starred)
             self._unkept = None if marks.kept or marks.of is None else (marks, warning)
             for item_id, record in self.mine.items():
-                _follow(self._read, self._starred, key_of(item_id), record)
+                follow(self._read, self._starred, key_of(item_id), record)
             self.read_changes += 1
             self.loaded = True
         return self
@@ -152,13 +109,13 @@ class State:
         return data, warning
 
     def _read_file(self) -> tuple[dict[str, Any], str | None, list[int] | None]:
-        """`read`, and the `_signature` of the file read (None: none, or moved aside)."""
+        """`read`, and the `marks.signature` of the file read (None: none, or moved aside)."""
         import json
 
         empty: dict[str, Any] = {"items": {}, "settings": _default_settings()}
         try:
             with open(self.path, "rb") as f:
-                of = _signature(os.fstat(f.fileno()))
+                of = signature(os.fstat(f.fileno()))
                 raw = f.read()
         except FileNotFoundError:
             return empty, None, None
@@ -177,55 +134,13 @@ class State:
             return empty, f"{self.path} was damaged ({exc}); moved it to {aside.name} and started afresh.", None
         return *_validated(data, self.path), of
 
-    def _kept_keys(self) -> tuple[Marks, str | None] | None:
-        """The keys kept (`keep_keys`), if they are of the file as it is now."""
-        import json
-
-        if self.keys_path is None:
-            return None
-        try:
-            with open(self.keys_path, "rb") as f:
-                head = json.loads(f.readline(1 << 16))
-                if (head["format"], head["byteorder"], head["state"]) != (KEYS_FORMAT, sys.byteorder, str(self.path)):
-                    return None
-                if head["of"] != _signature(os.stat(self.path)):
-                    return None  # (the file was written since: by another reader, say)
-                read, starred = array("q"), array("q")
-                read.frombytes(f.read(8 * head["read"]))
-                starred.frombytes(f.read(8 * head["starred"]))
-                settings, warning = head["settings"], head["warning"]
-                whole = (len(read), len(starred), f.read(1)) == (head["read"], head["starred"], b"")
-        except (OSError, ValueError, KeyError, TypeError):  # none, cut short, foreign: the file is read
-            return None
-        fine = isinstance(settings, dict) and all(_mark(settings.get(k), t) for k, (t, _) in SETTINGS.items())
-        if not (whole and fine and isinstance(warning, str | None)):
-            return None
-        return Marks(settings, read, starred, head["of"], kept=True), warning
-
     def keep_keys(self) -> None:
         """Keep the keys of the marks read from the file (if they were read from it), for the
         next start. (A write: in a worker.)"""
         with self._lock:
             unkept, self._unkept = self._unkept, None
-        if unkept is not None:
-            self._write_keys(*unkept)
-
-    def _write_keys(self, marks: Marks, warning: str | None) -> None:
-        import json
-
-        if self.keys_path is None or marks.of is None:
-            return
-        head: dict[str, object] = {"format": KEYS_FORMAT, "byteorder": sys.byteorder, "state": str(self.path)}
-        head |= {"of": marks.of, "settings": marks.settings, "warning": warning}
-        head |= {"read": len(marks.read), "starred": len(marks.starred)}
-
-        def write(f: BinaryIO) -> None:
-            f.write(json.dumps(head).encode() + b"\n")
-            f.write(marks.read.tobytes())
-            f.write(marks.starred.tobytes())
-
-        with contextlib.suppress(OSError):  # (kept or not, the file is right)
-            atomic_write(str(self.keys_path), write)
+        if unkept is not None and self.keys_path is not None:
+            write_kept(self.keys_path, self.path, *unkept)
 
     def save(self) -> None:
         """Merge with what is on disk (another reader's marks) and write it atomically; then hold
@@ -237,7 +152,7 @@ class State:
             with self._lock:
                 merged = _merge(disk["items"], self.mine)
                 settings = {k: max(disk["settings"][k], self.settings[k], key=lambda s: s[1]) for k in SETTINGS}
-                self.settings = dict(settings)  # (`settings` as written, for the keys kept: `_write_keys`)
+                self.settings = dict(settings)  # (`settings` as written, for the keys kept)
                 version = self.changes
                 blob = json.dumps(
                     {"format": FORMAT, **settings, "items": merged}, ensure_ascii=False, separators=(",", ":")
@@ -247,16 +162,17 @@ class State:
             def write(f: BinaryIO) -> None:
                 f.write(blob)
                 f.flush()
-                written.extend(_signature(os.fstat(f.fileno())))
+                written.extend(signature(os.fstat(f.fileno())))
 
             atomic_write(str(self.path), write)
-        read, starred = _keys_of(merged)  # (outside the lock)
-        self._write_keys(Marks(settings, array("q", read), array("q", starred), written), None)
+        read, starred = keys_of(merged)  # (outside the lock)
+        if self.keys_path is not None:
+            write_kept(self.keys_path, self.path, Marks(settings, array("q", read), array("q", starred), written), None)
         with self._lock:
             self._unkept = None
             for item_id, record in self.mine.items():  # each the newest of the file's and here (made since too)
                 self.mine[item_id] = combined = _newest(merged.get(item_id), record)
-                _follow(read, starred, key_of(item_id), combined)
+                follow(read, starred, key_of(item_id), combined)
             if read != self._read:  # another reader's marks came in
                 self._read = read
                 self.read_changes += 1
@@ -364,7 +280,7 @@ def _validated(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], str | 
     settings: dict[str, list[Any]] = {}
     for name, (kind, default) in SETTINGS.items():
         value = data.get(name, [default, 0.0])
-        if not _mark(value, kind):
+        if not is_mark(value, kind):
             problems.append(f"the {name.replace('_', ' ')}")
             value = [default, 0.0]
         settings[name] = value
@@ -372,23 +288,11 @@ def _validated(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], str | 
     return {"items": items, "settings": settings}, warning
 
 
-def _mark(value: object, kind: type) -> bool:
-    """`[value, when]`: a value of `kind` (or None), and a finite time."""
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and (value[0] is None or isinstance(value[0], kind))
-        and isinstance(value[1], int | float)
-        and not isinstance(value[1], bool)
-        and math.isfinite(value[1])
-    )
-
-
 def _record(record: object) -> tuple[Record, bool]:
     """An item's well-formed marks, and whether anything was left out."""
     if not isinstance(record, dict):
         return {}, True
-    kept: Record = {k: record[k] for k in ("r", "s") if k in record and _mark(record[k], bool)}
+    kept: Record = {k: record[k] for k in ("r", "s") if k in record and is_mark(record[k], bool)}
     info = record.get("i")
     if isinstance(info, dict):
         kept["i"] = {k: v for k, v in info.items() if isinstance(v, str | None)}
