@@ -17,6 +17,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 from digesttui.files import FILE_LIMIT, read_digest
+from digesttui.firstscreen import Ahead, First, first_of
 from digesttui.model import Digest, Item, in_newest_order, shared_titles
 from digesttui.scan import is_digest_name, parse_all, scan, unreadable_folders
 
@@ -68,32 +69,12 @@ class Snapshot(NamedTuple):
         return sum(d.count for d in self.digests) if self.items is None else self.items
 
 
-FIRST_SCREEN = 100
-"""Digests read from the catalog before anything else: more than a screen shows."""
-FIRST_HEADS = 40
-"""Of those, the newest whose item lists are read with them."""
 BATCH = 200
 """Digests parsed before they go to the catalog together (one transaction)."""
 INDEX_APART = 20_000
 """From how many items the search index lacks on, it is built in a child process."""
 SNAPSHOT_SHARE = 20
 """While parsing, a snapshot is shown at most every this many times what making one took."""
-
-
-class First(NamedTuple):
-    """The first screen: the newest digests (light), the item lists of the newest
-    `FIRST_HEADS` of them, the newest in full."""
-
-    digests: list[Digest]
-    heads: dict[str, tuple[Item, ...]]
-    full: Digest | None
-
-
-def _first_of(catalog: Catalog) -> First | None:
-    newest = catalog.newest(FIRST_SCREEN)
-    if not newest:
-        return None
-    return First(newest, catalog.heads([d.path for d in newest[:FIRST_HEADS]]), catalog.digest(newest[0].path))
 
 
 class Library:
@@ -112,10 +93,7 @@ class Library:
         self._notice = ""
         self._seq = 0
         self._loaded = False
-        self._prefetch: threading.Thread | None = None
-        self._first: list[Digest] = []
-        self._first_heads: dict[str, tuple[Item, ...]] = {}
-        self._first_full: Digest | None = None
+        self._ahead = Ahead()
         self._first_given = False
         """Whether the first screen's snapshot was given (by `first_screen` or the load)."""
         self._generation = 0
@@ -156,21 +134,13 @@ class Library:
         marks), in a thread: the entry point calls it before it imports Textual (~150 ms).
         `first`: where the first screen comes from instead (the entry point's child process,
         which reads it apart: `cli.read_ahead`)."""
-
-        def run() -> None:
-            self._take_first((first or self.read_first)())
-            for job in also:
-                with contextlib.suppress(Exception):  # done again, and told, where it is needed
-                    job()
-
-        self._prefetch = threading.Thread(target=run, name="digest-tui first screen", daemon=True)
-        self._prefetch.start()
+        self._ahead.start(first or self.read_first, also)
 
     def read_first(self) -> First | None:
         """The first screen, from the catalog (None: nothing there yet, or it cannot be read:
         then the load reads it, or parses)."""
         with contextlib.suppress(_catalog_error(), OSError):
-            return _first_of(self.catalog)
+            return first_of(self.catalog)
         return None
 
     def read_first_apart(self) -> First | None:
@@ -182,20 +152,15 @@ class Library:
             catalog = reading(self.catalog_file) if self.catalog_file else None
             if catalog is not None:
                 with contextlib.closing(catalog):
-                    return _first_of(catalog)
+                    return first_of(catalog)
         return None
-
-    def _take_first(self, first: First | None) -> None:
-        if first is not None:
-            self._first, self._first_heads, self._first_full = first
 
     def first_screen(self, wait: float) -> Snapshot | None:
         """The first screen (the newest digests), if the prefetch (and what it was asked to do
         besides) is done within `wait` seconds. Given once: the load then goes on from there."""
-        if self._prefetch is None:
+        if not self._ahead.started or not self._ahead.wait(wait):
             return None
-        self._prefetch.join(wait)
-        if self._prefetch.is_alive() or not self._lock.acquire(blocking=False):
+        if not self._lock.acquire(blocking=False):
             return None  # (a load has started: it gives the first screen)
         try:
             return self._first_snapshot()
@@ -205,25 +170,22 @@ class Library:
     def first_in_full(self) -> Digest | None:
         """The newest digest in full (its first item is the first screen's), if read with the
         first screen. Given once."""
-        full, self._first_full = self._first_full, None
-        return full
+        return self._ahead.full()
 
     def prefetched(self) -> None:
         """Wait for the prefetch, if one was started."""
-        if self._prefetch is not None:
-            self._prefetch.join()
+        self._ahead.wait()
 
     def _first_snapshot(self) -> Snapshot | None:
         """A snapshot of the newest digests from the catalog (once), with their item lists."""
-        self.prefetched()
-        if self._prefetch is None and not self._first_given:
-            self._take_first(self.read_first())
-        first, self._first = self._first, []
+        self._ahead.wait()
+        if not self._ahead.started and not self._first_given:
+            self._ahead.put(self.read_first())
+        first, heads = self._ahead.take()
         if not first:
             return None
         self._first_given = True
         self._entries = {d.path: d for d in first}
-        heads, self._first_heads = self._first_heads, {}
         return self._snapshot(complete=False, total=len(first), heads=heads)
 
     def close(self, wait: float = -1) -> None:
