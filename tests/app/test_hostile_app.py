@@ -153,12 +153,17 @@ async def test_the_root_deleted_and_made_again_at_once_is_watched(tmp_path: Path
     root, app = watched_root(tmp_path)
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await _watching(pilot, app)
+        inode = root.stat().st_ino
         shutil.rmtree(root)
         root.mkdir()
         write(root, "2025-01-02.md", digest_text("New", "2025-01-02", ("B", "https://b.example")))
-        await wait_for(pilot, lambda: titles(app) == ["New"], what="the new folder's digest")
+
+        def seen() -> str:  # (it failed once in a full run: what the reader listed then)
+            return f"{titles(app)}, the root's inode {inode} -> {root.stat().st_ino}"
+
+        await wait_for(pilot, lambda: titles(app) == ["New"], what="the new folder's digest", seen=seen)
         write(root, "2025-01-03.md", digest_text("Newer", "2025-01-03", ("C", "https://c.example")))
-        await wait_for(pilot, lambda: titles(app) == ["Newer", "New"], what="a digest written later")
+        await wait_for(pilot, lambda: titles(app) == ["Newer", "New"], what="a digest written later", seen=seen)
 
 
 async def test_the_root_replaced_by_a_file_and_back(tmp_path: Path) -> None:
