@@ -85,11 +85,13 @@ def is_mark(value: object, kind: type) -> bool:
     )
 
 
-def read_kept(keys: Path, state: Path) -> tuple[Marks, str | None] | None:
-    """The keys kept at `keys` (`write_kept`), and what to tell about the file, if they are of the
-    state file as it is now."""
+def read_kept(keys: Path | None, state: Path) -> tuple[Marks, str | None] | None:
+    """The keys kept at `keys` (`write_kept`; None: kept nowhere), and what to tell about the
+    file, if they are of the state file as it is now."""
     import json
 
+    if keys is None:
+        return None
     try:
         with open(keys, "rb") as f:
             head = json.loads(f.readline(1 << 16))
@@ -110,11 +112,12 @@ def read_kept(keys: Path, state: Path) -> tuple[Marks, str | None] | None:
     return Marks(settings, read, starred, head["of"], kept=True), warning
 
 
-def write_kept(keys: Path, state: Path, marks: Marks, warning: str | None) -> None:
-    """Keep the keys of the marks of the state file (`marks.of`: as it was read or written)."""
+def write_kept(keys: Path | None, state: Path, marks: Marks, warning: str | None) -> None:
+    """Keep the keys of the marks of the state file (`marks.of`: as it was read or written) at
+    `keys` (None: nowhere)."""
     import json
 
-    if marks.of is None:
+    if keys is None or marks.of is None:
         return
     head: dict[str, object] = {"format": KEYS_FORMAT, "byteorder": sys.byteorder, "state": str(state)}
     head |= {"of": marks.of, "settings": marks.settings, "warning": warning}

@@ -83,7 +83,7 @@ class State:
     def read_marks(self) -> tuple[Marks, str | None]:
         """The file's `Marks` (from the keys kept, if they are of the file as it is), and what to
         tell about the file."""
-        kept = read_kept(self.keys_path, self.path) if self.keys_path is not None else None
+        kept = read_kept(self.keys_path, self.path)
         if kept is not None:
             return kept
         data, warning, of = self._read_file()
@@ -139,7 +139,7 @@ class State:
         next start. (A write: in a worker.)"""
         with self._lock:
             unkept, self._unkept = self._unkept, None
-        if unkept is not None and self.keys_path is not None:
+        if unkept is not None:
             write_kept(self.keys_path, self.path, *unkept)
 
     def save(self) -> None:
@@ -166,8 +166,7 @@ class State:
 
             atomic_write(str(self.path), write)
         read, starred = keys_of(merged)  # (outside the lock)
-        if self.keys_path is not None:
-            write_kept(self.keys_path, self.path, Marks(settings, array("q", read), array("q", starred), written), None)
+        write_kept(self.keys_path, self.path, Marks(settings, array("q", read), array("q", starred), written), None)
         with self._lock:
             self._unkept = None
             for item_id, record in self.mine.items():  # each the newest of the file's and here (made since too)
