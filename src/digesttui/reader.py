@@ -143,7 +143,7 @@ class Reader:
         if version == self._counted:
             return
         digests = self.snapshot.digests if self.snapshot else ()
-        self._unread = unread_counts(digests, self._view.keys, self._view.starts, self.state.read_keys())
+        self._unread = unread_counts(digests, self._view.starts, self.state.read_keys())
         self.unread_total = sum(self._unread.values())
         self._counted = version
 
@@ -151,14 +151,13 @@ class Reader:
         """The unread counts after these items (each of them changed) were marked: each found
         where it occurs, by its key."""
         step = -1 if read else 1
-        for item_id in item_ids:
-            for path in self._view.holding(key_of(item_id)):
-                self.unread_total += step
-                count = self._unread.get(path, 0) + step
-                if count:
-                    self._unread[path] = count
-                else:
-                    self._unread.pop(path, None)
+        for path in self._view.holding(map(key_of, item_ids)):
+            self.unread_total += step
+            count = self._unread.get(path, 0) + step
+            if count:
+                self._unread[path] = count
+            else:
+                self._unread.pop(path, None)
 
     def refilter(self) -> None:
         """Apply the filters to the snapshot, keeping the reader's place."""
