@@ -17,8 +17,8 @@ class ItemLists:
     digest as its file was when read (its list changes with it), and those asked for."""
 
     def __init__(self) -> None:
-        self._kept: OrderedDict[tuple[str, int, int], tuple[Item, ...]] = OrderedDict()
-        self._asked: set[tuple[str, int, int]] = set()
+        self._kept: OrderedDict[tuple[str, int], tuple[Item, ...]] = OrderedDict()
+        self._asked: set[tuple[str, int]] = set()
 
     def get(self, digest: Digest) -> tuple[Item, ...] | None:
         """A digest's item list; None until read (a light digest's)."""
@@ -43,6 +43,6 @@ class ItemLists:
             self._kept.popitem(last=False)
 
 
-def _key(digest: Digest) -> tuple[str, int, int]:
+def _key(digest: Digest) -> tuple[str, int]:
     """A digest's file as it was when read: its item list changes with it."""
-    return digest.path, digest.mtime_ns, digest.size
+    return digest.path, digest.stamp

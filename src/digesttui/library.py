@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from digesttui.files import FILE_LIMIT, read_digest
 from digesttui.firstscreen import Ahead, First, first_of
-from digesttui.model import Digest, Item, in_newest_order, shared_titles
+from digesttui.model import Digest, Item, in_newest_order, shared_titles, stamp_of
 from digesttui.scan import is_digest_name, parse_all, scan, unreadable_folders
 
 if TYPE_CHECKING:
@@ -297,7 +297,7 @@ class Library:
             if path in entries:
                 continue  # under two roots
             old = self._entries.get(path)
-            if old is None or (old.size, old.mtime_ns) != (st.st_size, st.st_mtime_ns):
+            if old is None or old.stamp != stamp_of(st.st_size, st.st_mtime_ns):
                 named = date_from_name(path)
                 todo.append((timestamp(named) if named else st.st_mtime, path))
                 old = old if old is not None and not old.pending else pending(path, st.st_mtime_ns)
@@ -475,7 +475,7 @@ class Library:
 
     def _refresh_file(self, path: str, st: os.stat_result, settle: bool, changed: dict[str, Digest | None]) -> None:
         old = self._entries.get(path)
-        if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns) and path not in self._pending:
+        if old is not None and old.stamp == stamp_of(st.st_size, st.st_mtime_ns) and path not in self._pending:
             return
         digest = read_digest(path, st, self.limit)
         fresh = time.time() - st.st_mtime < SETTLE_SECONDS

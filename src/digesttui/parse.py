@@ -21,7 +21,7 @@ from digesttui.fields import (
 )
 from digesttui.inline import plain
 from digesttui.items import parts
-from digesttui.model import Digest, Problem
+from digesttui.model import Digest, Problem, stamp_of
 from digesttui.text import clean, safe, shorten, unsafe
 
 __all__ = ["clean", "parse_digest", "plain"]
@@ -96,8 +96,7 @@ def _by_name(path: str, mtime_ns: int, size: int, **rest: Any) -> Digest:
         title=label if rest.get("pending") else safe(os.path.basename(path)),
         date=when,
         sort_key=timestamp(when) if when else 0.0,
-        size=size,
-        mtime_ns=mtime_ns,
+        stamp=stamp_of(size, mtime_ns),
         **rest,
     )
 
@@ -132,8 +131,7 @@ def _parse(data: bytes, path: str, mtime_ns: int, size: int) -> Digest:
         tags=_strings(meta.get("tags"), "tags", problems),
         items=items,
         problems=tuple(problems),
-        size=size,
-        mtime_ns=mtime_ns,
+        stamp=stamp_of(size, mtime_ns),
         description=" ".join(_text(meta.get("description")).split()),
         overview=body.overview,
         timed=timed,

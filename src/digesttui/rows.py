@@ -11,7 +11,7 @@ from itertools import starmap
 from typing import Any
 
 from digesttui.inline import visible
-from digesttui.model import Digest, Item, Problem
+from digesttui.model import Digest, Item, Problem, stamp_of
 
 ROW = "path, label, title, date, sort_key, categories, tags, problems, size, mtime_ns, description, timed, count, keys"
 """The columns of `digests` a light digest is read from (then its first headline: `light_row`)."""
@@ -29,7 +29,7 @@ def row_of(digest: Digest) -> tuple[Any, ...]:
         marshal.dumps(digest.tags),
         marshal.dumps(tuple(map(tuple, digest.problems))),
         digest.size,
-        digest.mtime_ns,
+        digest.stamp >> 31,  # (`stamp_of`: the modification time)
         digest.description,
         digest.timed,
         digest.count,
@@ -80,8 +80,7 @@ def light_row(row: tuple[Any, ...]) -> Digest:
         _shared(marshal.loads(tags)),
         (),
         tuple(starmap(Problem, marshal.loads(problems))),
-        size,
-        mtime_ns,
+        stamp_of(size, mtime_ns),
         description,
         "",
         bool(timed),

@@ -157,6 +157,31 @@ def test_cache_only_reparses_changed_files(tmp_path: Path, monkeypatch) -> None:
     assert [d.title for d in snap.digests] == ["B2", "A"]
 
 
+def test_a_file_changed_in_its_size_alone_or_its_time_alone_is_read_again(tmp_path: Path) -> None:
+    """A file is known by its size and modification time, held as one number (`Digest.stamp`):
+    either one changed alone is a change; a file changed in neither is not read again."""
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    a = write(docs, "a.md", digest_text("A", "2025-01-01", ONE))
+    b = write(docs, "b.md", digest_text("B", "2025-01-02", ONE))
+    c = write(docs, "c.md", digest_text("C", "2025-01-03", ONE))
+    lib = Library([str(docs)], str(cache))
+    lib.load()
+    lib.close()
+    before = a.stat()
+    a.write_text(digest_text("A, longer", "2025-01-01", ONE))  # another size, the same time
+    os.utime(a, ns=(before.st_atime_ns, before.st_mtime_ns))
+    b.write_text(digest_text("D", "2025-01-02", ONE))  # the same size, another time
+    bump_mtime(b)
+    before = c.stat()
+    c.write_text(digest_text("E", "2025-01-03", ONE))  # neither: not seen
+    os.utime(c, ns=(before.st_atime_ns, before.st_mtime_ns))
+    again = Library([str(docs)], str(cache))
+    snap = again.load()
+    again.close()
+    assert [d.title for d in snap.digests] == ["C", "D", "A, longer"]
+    assert [d.size for d in snap.digests] == [c.stat().st_size, b.stat().st_size, a.stat().st_size]
+
+
 def test_reader_never_writes_to_digest_folders(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     write(docs, "a.md", digest_text("A", "2025-01-01", ONE))

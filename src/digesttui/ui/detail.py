@@ -240,7 +240,7 @@ def rich_lines(text: str, width: int) -> list[Strip]:
 
 
 def _same(full: Digest, digest: Digest) -> bool:
-    return (full.path, full.size, full.mtime_ns) == (digest.path, digest.size, digest.mtime_ns)
+    return (full.path, full.stamp) == (digest.path, digest.stamp)
 
 
 def _place(shown: Shown | None) -> tuple[str, str] | None:
