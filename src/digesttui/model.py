@@ -156,7 +156,8 @@ class Digest:
 
     @property
     def size(self) -> int:
-        """The file's size when it was read (`stamp_of`): 0 for a folder or a file not read."""
+        """The file's size when it was read (`stamp_of`): 0 for a folder or a file that could not
+        be read (a digest not read yet, `pending`, has none to tell)."""
         return self.stamp & SIZES
 
     @property
