@@ -104,7 +104,8 @@ class Digest:
         self.problems: Final = problems
         self.stamp: Final = stamp
         """The file's size and modification time when it was read, as one number (`stamp_of`):
-        what tells whether the file changed since. One number, not two: 3.8 MiB at 100,000."""
+        what tells whether the file changed since. One number, not two: 40 bytes a digest (3.8 MiB
+        at 100,000 by arithmetic; resident memory warm 2.6-2.9 MiB less, measured)."""
         self.description: Final = description
         """The front matter's `description`, if any."""
         self.overview: Final = overview
@@ -159,6 +160,11 @@ class Digest:
         """The file's size when it was read (`stamp_of`): 0 for a folder or a file that could not
         be read (a digest not read yet, `pending`, has none to tell)."""
         return self.stamp & SIZES
+
+    @property
+    def mtime_ns(self) -> int:
+        """The file's modification time when it was read (`stamp_of`)."""
+        return self.stamp >> SIZE_BITS
 
     @property
     def has_error(self) -> bool:
@@ -222,14 +228,15 @@ def in_newest_order(digests: Iterable[Digest]) -> list[Digest]:
 _SORT_KEY, _PATH = attrgetter("sort_key"), attrgetter("path")
 
 
-SIZES = (1 << 31) - 1
+SIZE_BITS = 31
+SIZES = (1 << SIZE_BITS) - 1
 """The part of a stamp that is the file's size: sizes of 2 GiB and more are known modulo that."""
 
 
 def stamp_of(size: int, mtime_ns: int) -> int:
     """A file's version: its modification time and size in one number (`Digest.stamp`), an int
     of 48 bytes as the time alone was (the size was one more of 32, and a slot of 8)."""
-    return mtime_ns << 31 | size & SIZES
+    return mtime_ns << SIZE_BITS | size & SIZES
 
 
 def key_of(item_id: str) -> int:

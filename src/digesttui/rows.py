@@ -29,7 +29,7 @@ def row_of(digest: Digest) -> tuple[Any, ...]:
         marshal.dumps(digest.tags),
         marshal.dumps(tuple(map(tuple, digest.problems))),
         digest.size,
-        digest.stamp >> 31,  # (`stamp_of`: the modification time)
+        digest.mtime_ns,
         digest.description,
         digest.timed,
         digest.count,

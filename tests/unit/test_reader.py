@@ -100,7 +100,7 @@ def test_a_snapshot_of_the_same_digests_reuses_the_view_and_counts_right(tmp_pat
     assert first is not None
     held = r._view
     again = r.view(first._replace(seq=2, notice="again"))
-    assert again.ordered is held.ordered and again.unread is held.unread
+    assert again.ordered is held.ordered and again.short is held.short and again.unread is held.unread
     assert r.mark(["https://a.example"])  # marked between the view and its taking
     r.take(again)
     assert r.unread_total == 3 and [r.digest_facts(d)[0] for d in r.digests] == [1, 1, 1]
@@ -109,7 +109,7 @@ def test_a_snapshot_of_the_same_digests_reuses_the_view_and_counts_right(tmp_pat
     r.take(later)
     assert r.unread_total == 3 and [r.digest_facts(d)[0] for d in r.digests] == [1, 1, 1]
     other = r.view(snapshot(seq=4))  # equal digests, other objects: made anew
-    assert other.ordered is not held.ordered and other.ordered == held.ordered
+    assert other.short is not held.short and other.short == held.short and other.ordered == held.ordered
 
 
 def test_unread_counts_and_the_items_found_are_the_same_in_runs_of_any_length(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
