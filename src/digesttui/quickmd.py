@@ -1,8 +1,9 @@
 """Markdown simple enough to draw without a Markdown parser: headings, paragraphs and `---` rules,
 with text, `*emphasis*`, `**strong**`, backslash escapes and http(s) links in them; read as
 markdown-it reads it as the detail pane configures it (`mdit`: Textual's "gfm-like", with tables,
-strikethrough, HTML, linkify; and CJK-friendly emphasis). The first screen draws its item from
-this before markdown-it and Textual's Markdown are imported and mounted (`ui/quickview.py`).
+strikethrough, HTML, linkify; and CJK-friendly emphasis). The detail pane draws every item it
+can from this (`ui/quickview.py`): the first screen's before markdown-it and Textual's Markdown
+are imported, the others without mounting that widget's blocks.
 Anything else, or anything whose reading is not certain, gives None, and the caller uses the real
 thing; a test holds this to markdown-it's own tokens. Pure."""
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.strip import Strip
 
 from digesttui.ui.app import DigestApp
 from digesttui.ui.detail import DetailPane
@@ -46,6 +47,19 @@ async def settled(pilot: Pilot) -> None:
     detail = pilot.app.query_one(DetailPane)
     await wait_for(pilot, lambda: detail.settled, what="detail")
     await pilot.pause()
+
+
+def detail_strips(detail: DetailPane) -> list[Strip]:
+    """The detail pane's rows as drawn, with their styles: by `QuickMarkdown` (what `quickmd`
+    reads) or, block by block, by Textual's Markdown (blocks in blocks drawn twice)."""
+    quick = detail.query("#quick")
+    drawing = [quick.first()] if quick and quick.first().display else list(detail.query("MarkdownBlock"))
+    return [widget.render_line(y) for widget in drawing for y in range(widget.size.height)]
+
+
+def detail_text(detail: DetailPane) -> str:
+    """What the detail pane shows, as plain text."""
+    return "\n".join(strip.text for strip in detail_strips(detail))
 
 
 def header(app: DigestApp) -> str:

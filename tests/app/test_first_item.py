@@ -1,5 +1,6 @@
-"""The first screen's item, drawn without Textual's Markdown widget (`ui/quickview.py`): in the
-first frame, looking exactly as the widget draws it, its links followed as the widget's are."""
+"""Items drawn without Textual's Markdown widget (`ui/quickview.py`): the first screen's in the
+first frame, every other simple one in the frame of the key that selects it, looking exactly as
+the widget draws them, their links followed as the widget's are; the widget draws the rest."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from digesttui import quickmd
 from digesttui.config import Config
 from digesttui.library import Library
 from digesttui.state import State
 from digesttui.ui.app import DigestApp
 from digesttui.ui.detail import DetailPane
-from tests.app.helpers import drawn, settled, wait_for
+from tests.app.helpers import detail_text, drawn, panes, settled, wait_for
 from tests.conftest import SEEDS, write
 
 CRAFTED = """---
@@ -60,7 +62,7 @@ def warm_app(tmp_path: Path, newest: str, **options: object) -> DigestApp:
 @pytest.mark.parametrize("newest", ["seed", "crafted"])
 @pytest.mark.parametrize("size", [(150, 40), (90, 30)])
 async def test_the_first_item_is_in_the_first_frame_and_looks_as_textual_markdown_draws_it(
-    tmp_path: Path, newest: str, size: tuple[int, int]
+    tmp_path: Path, newest: str, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = warm_app(tmp_path, newest, config=Config(mark_read="manual"))
     first_frame: dict[str, object] = {}
@@ -84,10 +86,11 @@ async def test_the_first_item_is_in_the_first_frame_and_looks_as_textual_markdow
         if newest == "crafted":  # bold as a Chinese writer means it (`flanking`), in both drawings
             assert not any("**" in str(run[3]) for run in quick)
             assert all(any(text in str(r[3]) and "bold" in r[2] for r in quick) for text in ("“CC”", "注意："))
+        monkeypatch.setattr(quickmd, "blocks", lambda markdown: None)  # from now on: nothing is simple
         await pilot.press("l", "j", "k", "h")  # item 2 and back: the first item through Textual's Markdown
-        await wait_for(pilot, lambda: not app.query("#quick") and detail.settled, what="drawn by Markdown")
+        await wait_for(pilot, lambda: app.query("#markdown") and detail.settled, what="drawn by Markdown")
         await settled(pilot)
-        assert len(app.query("#markdown")) == 1
+        assert app.query_one("#markdown").display and not app.query_one("#quick").display
         assert drawn(app) == quick
 
 
@@ -105,3 +108,70 @@ async def test_a_link_clicked_in_the_first_item_is_followed(tmp_path: Path) -> N
         assert await pilot.click(quick, offset=(2, headline))
         await wait_for(pilot, record.exists, what="the browser started")
         assert record.read_text().strip() == "https://x.com/a/status/1"
+
+
+LONG = "一段很长的话，好让它在窄的窗格里折成很多行。" * 60
+MIXED = f"""---
+title: Mixed
+date: 2025-12-20T08:00:00+08:00
+---
+
+1.  [简单的一条](https://x.com/a/status/1)
+    {LONG}
+
+2.  [有列表的一条](https://x.com/a/status/2)
+    - 第一点
+    - 第二点
+
+3.  [又一条简单的](https://x.com/a/status/3)
+    只有一句话。
+"""
+
+
+async def test_j_draws_a_simple_item_in_its_own_frame_and_the_rest_with_textual_markdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[object] = []  # items drawn later, by a worker
+    start_rendering = DetailPane._start_rendering
+    monkeypatch.setattr(DetailPane, "_start_rendering", lambda pane: (rendered.append(pane), start_rendering(pane)))
+    write(tmp_path, "2025-12-20-08.md", MIXED)
+    app = DigestApp([str(tmp_path)], watch=False, config=Config(mark_read="manual"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.reader.loaded)
+        await settled(pilot)
+        _, _, detail = panes(app)
+        assert "简单的一条" in detail_text(detail) and app.query_one("#quick").display
+        await pilot.press("l", "tab", "end")  # the long item read to its end
+        await wait_for(pilot, lambda: detail.scroll_y > 5, what="scrolled")
+        await pilot.press("shift+tab", "j")  # a list: Textual's Markdown draws it
+        await wait_for(pilot, lambda: detail.settled and "第二点" in detail_text(detail), what="the list")
+        assert app.query_one("#markdown").display and not app.query_one("#quick").display
+        assert detail.scroll_y == 0 and "简单的一条" not in detail_text(detail)
+        rendered.clear()
+        await pilot.press("j")  # simple again: drawn with the key, Markdown's blocks out of sight
+        assert not rendered and detail.settled and "只有一句话。" in detail_text(detail)
+        assert not app.query_one("#markdown").display and "第二点" not in detail_text(detail)
+        await pilot.press("k", "k")  # and the first again, from the top
+        await wait_for(pilot, lambda: detail.settled and "简单的一条" in detail_text(detail), what="back")
+        assert detail.scroll_y == 0 and app.query_one("#quick").display
+
+
+async def test_text_selected_with_the_mouse_in_a_simple_item_is_marked_and_copied(tmp_path: Path) -> None:
+    write(tmp_path, "2025-12-20-08.md", MIXED)
+    app = DigestApp([str(tmp_path)], watch=False, config=Config(mark_read="manual"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.reader.loaded)
+        await settled(pilot)
+        await pilot.press("l", "j", "j")
+        quick = app.query_one("#quick")
+        assert "只有一句话。" in detail_text(panes(app)[2])
+        row = next(y for y in range(quick.size.height) if "只有一句话" in quick.render_line(y).text)
+        # from the second character of the summary to the fourth (two cells each; Textual takes in
+        # the character under the pointer where the drag ends)
+        await pilot.mouse_down(quick, offset=(2, row))
+        await pilot.hover(quick, offset=(6, row))
+        await pilot.mouse_up(quick, offset=(6, row))
+        assert app.screen.get_selected_text() == "有一句"
+        selected = app.screen.get_component_rich_style("screen--selection").bgcolor
+        marked = "".join(s.text for s in quick.render_line(row) if s.style and s.style.bgcolor == selected)
+        assert marked == "有一句"

@@ -15,7 +15,7 @@ from digesttui.config import Config
 from digesttui.state import State
 from digesttui.ui.app import DigestApp
 from digesttui.ui.detail import DetailPane
-from tests.app.helpers import header, palette_ready, panes, settled, toasts, visible_rows, wait_for
+from tests.app.helpers import detail_text, header, palette_ready, panes, settled, toasts, visible_rows, wait_for
 from tests.conftest import digest_text, write
 from tests.hostile import PATTERNS
 
@@ -28,11 +28,6 @@ MARKUP_DIGEST = (
     f"1.  [{HEADLINE}]({URL})\n    Summary [b]x[/b] [/] [@click=app.quit]q[/]\n\n"
     "2.  [Second [/]](https://e.example/2)\n    Another.\n"
 )
-
-
-def detail_text(detail: DetailPane) -> str:
-    """What the detail pane's Markdown shows, as plain text."""
-    return "\n".join(str(block.render()) for block in detail.query("MarkdownBlock"))
 
 
 async def shown(pilot, app: DigestApp, text: str) -> None:  # type: ignore[no-untyped-def]

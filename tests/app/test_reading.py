@@ -7,7 +7,7 @@ from pathlib import Path
 from digesttui.config import Config
 from digesttui.state import State, starred_of, state_path
 from digesttui.ui.app import DigestApp
-from tests.app.helpers import header, palette_ready, panes, settled, told, visible_rows, wait_for
+from tests.app.helpers import detail_strips, header, palette_ready, panes, settled, told, visible_rows, wait_for
 from tests.conftest import digest_text, write
 
 A, B, C = ("Alpha", "https://a.example"), ("Beta", "https://b.example"), ("Gamma", "https://c.example")
@@ -203,8 +203,6 @@ async def test_search_shows_its_first_hits_then_the_rest(tmp_path: Path) -> None
 
 
 async def test_the_query_is_highlighted_in_the_detail(tmp_path: Path) -> None:
-    from textual.widgets import Markdown
-
     app = make(tmp_path)
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await start(pilot, app)
@@ -212,14 +210,11 @@ async def test_the_query_is_highlighted_in_the_detail(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: app.screen.query_one("#results").hits, what="hits")
         await pilot.press("enter")
         await settled(pilot)
-        markdown = app.query_one(Markdown)
-        spans = [
-            (block._content.plain[s.start : s.end], s.style)
-            for block in markdown.children
-            if hasattr(block, "_content") and block._content is not None
-            for s in block._content.spans
-        ]
-        assert any(text.lower() == "gamma" and getattr(style, "reverse", False) for text, style in spans)
+        assert any(
+            segment.text.lower() == "gamma" and segment.style and segment.style.reverse
+            for strip in detail_strips(panes(app)[2])
+            for segment in strip
+        )
 
 
 async def test_command_palette_has_actions_filters_and_go_to_digest(tmp_path: Path) -> None:

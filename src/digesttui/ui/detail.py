@@ -91,9 +91,7 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         self._full: Digest | None = None
         """The last digest fetched in full."""
         self._quick: QuickMarkdown | None = None
-        """The first item drawn without Textual's Markdown (`_drawn_quickly`), until that replaces it."""
-        self._markdown_mounted = False
-        """Whether Textual's Markdown is mounted: from then on it draws every item."""
+        """What `quickmd` can read, drawn without Textual's Markdown (`_put`)."""
         self.drawn: Callable[[], None] = lambda: None
         """Called each time the pane has drawn what was asked (the app: the first screen is complete)."""
 
@@ -123,33 +121,42 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         digest in hand in the frame that moves the cursor, any other once the lists have painted."""
         self._wanted = (digest, item, self.highlight) if digest is not None else None
         at_hand = self.full_item(digest, item)
-        if at_hand is not None and self._drawn_quickly(at_hand):
-            return
+        near = at_hand is not None and len(at_hand.summary) <= AT_HAND
+        if near and self._full is not None and at_hand is not None:  # `j` in the items
+            text = _markdown((self._full, at_hand, ()), self.when)
+            found = quickmd.blocks(text)
+            if found is not None:  # drawn in this frame, without Textual's Markdown: ~1 ms
+                self._put(self._wanted, text, found)
+                self.call_after_refresh(self.drawn)
+                return
         if self._busy:
             return
         self._busy = True
-        if at_hand is not None and len(at_hand.summary) <= AT_HAND:  # `j` in the items: ~10 ms
+        if near:  # drawn by Textual's Markdown, its frames held: ~10 ms
             self._frames.hold(self.app)
             self._start_rendering()
         else:  # the cursor drawn first, the item once read
             self.call_after_refresh(self._start_rendering)
 
-    def _drawn_quickly(self, item: Item) -> bool:
-        """The first item, drawn at once without Textual's Markdown (not imported yet) if it is
-        simple enough (`quickmd`): the first screen comes complete in the first frame."""
-        if self._quick is not None:
-            return self._wanted == self._shown  # (asked again)
-        if self._markdown_mounted or self._full is None or self.highlight or len(item.summary) > AT_HAND:
-            return False
-        text = _markdown((self._full, item, ()), self.when)
-        found = quickmd.blocks(text)
-        if found is None:
-            return False
-        self._quick = QuickMarkdown(found, id="quick")
-        self.mount(self._quick)
-        self._shown, self.source = self._wanted, text
-        self.call_after_refresh(self.drawn)
-        return True
+    def _put(self, wanted: Shown | None, text: str, found: tuple[quickmd.Block, ...] | None) -> None:
+        """Show `text`: drawn from `found` (`quickmd`'s blocks) if there are any, else by Textual's
+        Markdown (which has it already)."""
+        if found is not None:
+            if self._quick is None:
+                self._quick = QuickMarkdown(id="quick")
+                self.mount(self._quick, before=0 if self.children else None)
+            self._quick.update(found, wanted[2] if wanted else ())
+            for lines in self.query(RenderedLines):
+                lines.set_lines([])
+            for note in self.query("#note"):
+                note.display = False
+        for quick in self.query("#quick"):
+            quick.display = found is not None
+        for markdown in self.query("#markdown"):
+            markdown.display = found is None
+        if _place(wanted) != _place(self._shown):
+            self.scroll_home(animate=False, immediate=True)
+        self._shown, self.source = wanted, text
 
     def _start_rendering(self) -> None:
         """(The coroutine made only now: one made earlier is never awaited if the app closes first.)"""
@@ -169,7 +176,6 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         # mounted with the first item, after the first paint: an empty pane paints faster
         markdown = LinkedMarkdown(id="markdown", open_links=False)
         await self.mount_all([markdown, RenderedLines(id="big"), Static("", id="note")])
-        self._markdown_mounted = True
         return markdown
 
     async def _render_wanted(self) -> None:
@@ -177,27 +183,13 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
             while self._wanted != self._shown:
                 wanted = self._wanted
                 text = _markdown(await self._in_full(wanted), self.when)
-                big = len(text) > BIG
-                markdown = await self._markdown()
-                markdown.highlight = wanted[2] if wanted else ()
-                note = self.query_one("#note", Static)
-                self.query_one(RenderedLines).set_lines([])
-                note.display = big  # (empty, it would still take a row below the item)
-                self.source = text  # (before the big render starts: it is dropped unless this is its text)
-                if big:
-                    kb = len(text.encode()) // 1024
-                    note.update(f"Rendering a {kb} KB item…")
-                    self._render_big(text, self.scrollable_content_region.width)
-                    await markdown.update("")
-                else:
-                    await markdown.update(text)
-                markdown.display = True
-                if self._quick is not None:  # the first item's, drawn without markdown-it
-                    await self._quick.remove()
-                    self._quick = None
-                if _place(wanted) != _place(self._shown):
-                    self.scroll_home(animate=False, immediate=True)
-                self._shown = wanted
+                if wanted != self._wanted:
+                    continue  # the cursor moved on meanwhile (drawn quickly, maybe: `show`)
+                found = quickmd.blocks(text) if len(text) <= BIG else None
+                if found is None:
+                    await self._render_markdown(text, wanted[2] if wanted else ())
+                if wanted == self._wanted:
+                    self._put(wanted, text, found)
                 self._frames.release()  # one item drawn: a key held down still sees frames
         except NoMatches:  # the reader is closing: the pane's widgets are gone already
             pass
@@ -206,6 +198,23 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
             self._busy = False
         if self._shown is not None:
             self.call_after_refresh(self.drawn)  # once on screen
+
+    async def _render_markdown(self, text: str, highlight: tuple[str, ...]) -> None:
+        """Textual's Markdown given `text` (or, a very long one, Rich in a thread)."""
+        big = len(text) > BIG
+        markdown = await self._markdown()
+        markdown.highlight = highlight
+        note = self.query_one("#note", Static)
+        self.query_one(RenderedLines).set_lines([])
+        note.display = big  # (empty, it would still take a row below the item)
+        self.source = text  # (before the big render starts: it is dropped unless this is its text)
+        if big:
+            kb = len(text.encode()) // 1024
+            note.update(f"Rendering a {kb} KB item…")
+            self._render_big(text, self.scrollable_content_region.width)
+            await markdown.update("")
+        else:
+            await markdown.update(text)
 
     def on_resize(self) -> None:
         if len(self.source) > BIG:

@@ -1,18 +1,22 @@
-"""The first item drawn without Textual's Markdown widget: blocks read by `quickmd` (what
-markdown-it would read), drawn as that widget draws them, so that the first screen needs neither
-markdown-it nor the widget (~35 ms to import, ~50 ms to mount and fill, after the first frame).
-A test holds the two to the same screen. Also the decoration both use (terminal hyperlinks,
-search words marked)."""
+"""Items drawn without Textual's Markdown widget: blocks read by `quickmd` (what markdown-it
+would read), drawn as that widget draws them, so that the first screen needs neither markdown-it
+nor the widget (~35 ms to import, ~50 ms to mount and fill, after the first frame), and `j` in
+the items draws the next one in the frame of the key (that widget mounts a widget a block: 46 ->
+14 ms from key to screen). A test holds the two to the same screen. Also the decoration both use
+(terminal hyperlinks, search words marked)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual
@@ -46,13 +50,14 @@ def decorate(content: Content, highlight: tuple[str, ...]) -> Content:
     return content.add_spans(extra) if extra else content
 
 
-def _content(block: quickmd.Block) -> Content:
-    """A block's text as Textual's Markdown builds it from markdown-it's tokens."""
+def _content(block: quickmd.Block, highlight: tuple[str, ...]) -> Content:
+    """A block's text as Textual's Markdown builds it from markdown-it's tokens, decorated as
+    `LinkedMarkdown` decorates it."""
     spans = [
         Span(s.start, s.end, Style.from_meta({"@click": f"link({s.href!r})"}) if s.style == "link" else f".{s.style}")
         for s in block.spans
     ]
-    return decorate(Content(block.text, spans=spans), ())
+    return decorate(Content(block.text, spans=spans), highlight)
 
 
 _MARGINS = {"h1": (2, 1), "h2": (2, 1), "p": (0, 1), "hr": (0, 1)}
@@ -84,11 +89,18 @@ class QuickMarkdown(Widget):
             super().__init__()
             self.href = href
 
-    def __init__(self, blocks: tuple[quickmd.Block, ...], *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.blocks = blocks
+        self.blocks: tuple[quickmd.Block, ...] = ()
+        self.highlight: tuple[str, ...] = ()
+        """Words to mark (a search's)."""
         self._drawn: tuple[int, list[Strip]] = (-1, [])
         """The width last drawn at, and the rows."""
+
+    def update(self, blocks: tuple[quickmd.Block, ...], highlight: tuple[str, ...]) -> None:
+        """Draw these blocks instead."""
+        self.blocks, self.highlight, self._drawn = blocks, highlight, (-1, [])
+        self.refresh(layout=True)
 
     def action_link(self, href: str) -> None:
         self.post_message(self.LinkClicked(href))
@@ -102,7 +114,21 @@ class QuickMarkdown(Widget):
 
     def render_line(self, y: int) -> Strip:
         rows = self._rows(self.size.width)
-        return rows[y] if y < len(rows) else Strip.blank(self.size.width, self.visual_style.rich_style)
+        if y >= len(rows):
+            return Strip.blank(self.size.width, self.visual_style.rich_style)
+        selection = self.text_selection
+        span = selection.get_span(y) if selection is not None else None
+        if span is not None:  # (the text selected with the mouse, as Textual's own widgets mark it)
+            style = self.screen.get_component_rich_style("screen--selection")
+            return _marked(rows[y], *span, style).apply_offsets(0, y)
+        return rows[y].apply_offsets(0, y)  # (where in the text a mouse press falls)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        text = "\n".join(row.text.rstrip() for row in self._rows(self.size.width))
+        return selection.extract(text), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
 
     def _rows(self, width: int) -> list[Strip]:
         if self._drawn[0] != width:
@@ -125,10 +151,25 @@ class QuickMarkdown(Widget):
                 rows += [blank, Strip([Segment("─" * width, rule)], width)]
                 continue
             style = self.visual_style if block.kind == "p" else self.get_visual_style(f"quick--{block.kind}")
-            strips = Visual.to_strips(self, _content(block), width, None, style)
+            strips = Visual.to_strips(self, _content(block, self.highlight), width, None, style, apply_selection=False)
             fill = (style + Style(reverse=False)).rich_style
             if block.kind == "h1":  # `content-align: center`
                 rows += Strip.align(strips, fill, width, len(strips), "center", "top")
             else:
                 rows += [strip.extend_cell_length(width, fill) for strip in strips]
         return [*rows, *[blank] * below]
+
+
+def _marked(row: Strip, start: int, end: int, style: RichStyle) -> Strip:
+    """`row` with its characters `start` to `end` (-1: the end) in `style`, over their own."""
+    end = len(row.text) if end == -1 else end
+    segments: list[Segment] = []
+    at = 0
+    for segment in row:
+        text, own = segment.text, segment.style
+        cuts = sorted({0, min(max(start - at, 0), len(text)), min(max(end - at, 0), len(text)), len(text)})
+        for lo, hi in itertools.pairwise(cuts):
+            inside = start <= at + lo and at + hi <= end
+            segments.append(Segment(text[lo:hi], (own + style if own else style) if inside else own))
+        at += len(text)
+    return Strip(segments, row.cell_length)
