@@ -281,10 +281,7 @@ def read_ahead(library: Library, state: State) -> None:
         """(In the library's prefetch thread.) The read marks taken, the first screen given."""
         import pickle
 
-        with os.fdopen(pipe, "rb") as out:
-            sent = out.read()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+        sent = _from_child(pipe, pid, AHEAD_LIMIT)
         try:
             first, (marks, warning) = pickle.loads(sent)  # (our own child's)
         except Exception:  # nothing, or cut short (the child killed): the load reads both
@@ -293,6 +290,36 @@ def read_ahead(library: Library, state: State) -> None:
         return first  # type: ignore[no-any-return]
 
     library.prefetch(first=received)
+
+
+AHEAD_LIMIT = 10.0
+"""Seconds the child of `read_ahead` may take (~0.1 s): one still reading then is stuck (a lock
+held elsewhere, a network mount gone), and is stopped; the load reads for itself."""
+
+
+def _from_child(pipe: int, pid: int, limit: float) -> bytes:
+    """What the child sends through `pipe` (nothing if it takes more than `limit` seconds: then
+    it is killed), the child reaped."""
+    import select
+    import signal
+    import time
+
+    chunks: list[bytes] = []
+    end = time.monotonic() + limit
+    with os.fdopen(pipe, "rb", buffering=0) as out:
+        while True:
+            if not select.select([out], [], [], max(0.0, end - time.monotonic()))[0]:  # the time is up
+                chunks.clear()
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                break
+            chunk = out.read(1 << 20)
+            if not chunk:  # all sent
+                break
+            chunks.append(chunk)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+    return b"".join(chunks)
 
 
 def collector_tuned() -> dict[str, Callable[[], None]]:

@@ -388,8 +388,8 @@ def test_the_first_screen_read_apart_is_the_one_read_here_and_never_makes_a_cata
 
 def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_path: Path) -> None:
     """`cli.read_ahead` (fork: in a fresh interpreter, as the entry point runs it): the reader gets
-    what a thread would read, its child is reaped, and a child that fails or is cut short leaves
-    the load to read."""
+    what a thread would read, its child is reaped, and a child that fails, is cut short or hangs
+    leaves the load to read."""
     docs, cache = library_with(tmp_path, 5)
     Library([str(docs)], str(cache)).load()
     marks = tmp_path / "state.json"
@@ -403,6 +403,8 @@ def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_pat
         "if sys.argv[4] == 'fails':\n    Library.read_first_apart = lambda self: 1 / 0\n"
         "if sys.argv[4] == 'cut short':\n    import pickle\n    whole = pickle.dumps\n"
         "    pickle.dumps = lambda *a: whole(*a)[:-9]\n"
+        "if sys.argv[4] == 'hangs':\n    Library.read_first_apart = lambda self: __import__('time').sleep(60)\n"
+        "    cli.AHEAD_LIMIT = 0.5\n"
         "if sys.argv[4] == 'threads':  # another thread running: no fork (it would raise here)\n"
         "    import threading\n    threading.Thread(target=__import__('time').sleep, args=(1,), daemon=True).start()\n"
         "    os.fork = lambda: 1 / 0\n"
@@ -425,6 +427,7 @@ def test_the_entry_point_reads_the_first_screen_and_the_marks_in_a_child(tmp_pat
     assert run("works") == [["D4", "D3", "D2", "D1", "D0"], True, ["https://one.example"], False, True]
     assert run("fails") == [None, False, [], False, False]  # nothing taken: the load reads it all
     assert run("cut short") == [None, False, [], False, False]
+    assert run("hangs") == [None, False, [], False, False]  # stopped after `AHEAD_LIMIT`, and reaped
     in_a_thread = run("threads")
     assert in_a_thread == [["D4", "D3", "D2", "D1", "D0"], True, ["https://one.example"], False, True]
 
