@@ -50,6 +50,20 @@ def cell_len(text: str) -> int:
     return len(text) if text.isascii() else sum(map(_cells, text))
 
 
+def head_in(text: str, room: int) -> tuple[int, int]:
+    """How many of `text`'s first characters fit in `room` cells, and the cells they take."""
+    if text.isascii():
+        cut = max(0, min(len(text), room))
+        return cut, cut
+    cut = used = 0
+    for cells in map(_cells, text):
+        if used + cells > room:
+            break
+        used += cells
+        cut += 1
+    return cut, used
+
+
 def _units(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of the pieces a line may not be broken inside: a Latin word with the spaces
     after it, or one CJK character (with the spaces after it), kinsoku characters kept with their

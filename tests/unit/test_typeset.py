@@ -16,7 +16,7 @@ from digesttui.parse import parse_digest
 from digesttui.reader import Reader
 from digesttui.state import State
 from digesttui.times import display_zone, in_order, when_text
-from digesttui.typeset import break_offsets, cell_len, join_soft_breaks
+from digesttui.typeset import break_offsets, cell_len, head_in, join_soft_breaks
 
 BRIN = (
     "Google创始人谢尔盖·布林（Sergey Brin）在斯坦福工程学院百年庆典上进行了长篇对话。"
@@ -140,3 +140,18 @@ def test_a_title_many_digests_share_gives_way_to_what_tells_them_apart(tmp_path:
         ("/d/3.md", same.format(n=3, extra="")),
     )
     assert [r.row_title(d) for d in r.digests] == ["头条3", "头条2", "第一期"]
+
+
+@pytest.mark.parametrize("text", ["小米MiMo-V2开源模型", "plain ascii", "e\u0301te\u200b😀Ａ，。", ""])
+def test_a_row_cut_to_its_cells_keeps_every_character_that_fits_and_no_more(text: str) -> None:
+    from rich.style import Style
+
+    from digesttui.ui.rowlist import fit
+
+    for room in range(-1, cell_len(text) + 2):
+        cut, used = head_in(text, room)
+        assert used == cell_len(text[:cut]) <= max(room, 0)
+        assert cut == len(text) or cell_len(text[: cut + 1]) > room  # the next one would not fit
+        row = "".join(piece for piece, _ in fit([("12-17  ", Style()), (text, Style())], room + 7))
+        assert cell_len(row) == max(room + 7, 0)  # exactly the width: cut with "…", or padded
+        assert row.rstrip(" ") == ("12-17  " + text).rstrip(" ") or row.rstrip(" ").endswith("…")

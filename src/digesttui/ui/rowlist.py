@@ -15,7 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from digesttui.typeset import cell_len
+from digesttui.typeset import cell_len, head_in
 
 PANE_BINDINGS: list[BindingType] = [
     Binding("tab", "app.pane(1)", "Next pane", show=False, id="pane.next"),
@@ -47,12 +47,8 @@ def fit(pieces: Pieces, width: int) -> Pieces:
     fitted: Pieces = []
     room = width - 1
     for text, style in pieces:
-        cut = 0
-        for ch in text:
-            if cell_len(ch) > room:
-                break
-            room -= cell_len(ch)
-            cut += 1
+        cut, used = head_in(text, room)
+        room -= used
         fitted.append((text[:cut], style))
         if cut < len(text):
             break
