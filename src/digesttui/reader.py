@@ -11,7 +11,7 @@ import os
 import re
 import threading
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Sized
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -52,8 +52,24 @@ def _leading_date() -> re.Pattern[str]:
 HEADS_AROUND = 40
 """Item lists read ahead on each side of the digest cursor, and at each end of the list, so that
 `j`, a page and `G` find them in hand."""
-RECOUNT = 1000
-"""From how many items marked at once on, the unread counts are counted afresh."""
+MANY = 1000
+"""From how many items on, a mark is made in a thread apart (`mark_apart`: ~3 us an item, seconds
+for the 800,000 of 100,000 digests)."""
+FOLLOW_WORK = 16_000_000
+"""Up to how many keys times the keys held (a mark's items, each looked for among all: ~2 ns
+each, 1.7 ms an item at 100,000 digests) the unread counts follow a mark (`View.holding`); more,
+they are counted afresh (off the screen's thread: `count_apart`)."""
+COUNT_HERE = 20_000
+"""Up to how many items the unread counts are counted afresh in the calling thread (`count_here`:
+a few ms); more, apart (`count_apart`: 160-440 ms for the 800,000 of 100,000 digests)."""
+
+
+class Counts(NamedTuple):
+    """Unread counts made apart (`Reader.count_apart`): of which view, as of which marks."""
+
+    view: View
+    version: int
+    unread: dict[str, int]
 
 
 class Reader:
@@ -146,6 +162,36 @@ class Reader:
         self._unread = unread_counts(digests, self._view.starts, self.state.read_keys())
         self.unread_total = sum(self._unread.values())
         self._counted = version
+
+    @property
+    def counts_due(self) -> bool:
+        """Whether the unread counts are of other marks than the state's (`count_apart`, then
+        `take_counts`; or `count_unread` here)."""
+        return self._counted != self.state.read_changes
+
+    def count_here(self) -> bool:
+        """Count the unread items afresh if they are due and few (`COUNT_HERE`); whether the counts
+        are current now (else: `count_apart`)."""
+        if self.counts_due and self._view.starts[-1] // 8 <= COUNT_HERE:
+            self.count_unread()
+        return not self.counts_due
+
+    def count_apart(self) -> Counts:
+        """(In any thread.) The unread counts of the view held, as of the marks now."""
+        view = self._view
+        version, read = self.state.read_keys_copy()
+        return Counts(view, version, unread_counts(view.snapshot.digests, view.starts, read))
+
+    def take_counts(self, counts: Counts) -> bool:
+        """Counts made apart, if they are of the view and the marks held (else False: count again);
+        the filters applied again with them."""
+        if counts.view is not self._view or counts.version != self.state.read_changes:
+            return False
+        self._unread, self._counted = counts.unread, counts.version
+        self.unread_total = sum(counts.unread.values())
+        if self.only_unread:
+            self.refilter()
+        return True
 
     def _follow_marks(self, item_ids: list[str], read: bool) -> None:
         """The unread counts after these items (each of them changed) were marked: each found
@@ -388,28 +434,41 @@ class Reader:
 
     def mark(self, item_ids: list[str], read: bool = True) -> bool:
         """Mark items read or unread; whether anything changed (the counts follow). Marking read
-        is one action for `undo`."""
-        changed = [i for i in dict.fromkeys(item_ids) if self.state.is_read(i) != read]
+        is one action for `undo`. Many items take seconds (~3 us each): `mark_apart`."""
+        counted = self._counted == self.state.read_changes
+        changed = self.state.set_read(item_ids, read)
         if not changed:
             return False
-        counted = self._counted == self.state.read_changes
-        self.state.set_read(changed, read)
         if read:
             self._undo.append(changed)
-        if counted and len(changed) < RECOUNT:
+        if counted and len(changed) * (self._view.starts[-1] // 8) <= FOLLOW_WORK:
             self._follow_marks(changed, read)
             self._counted += 1  # (set_read's change: another one meanwhile means a recount)
-        else:
-            self.count_unread()
+        # else the counts are due (`counts_due`): counted apart, or by the next `refilter`
         return True
 
-    def undo(self) -> str:
-        """Undo the last mark-read action of this session; what to tell."""
+    @staticmethod
+    def many(item_ids: Sized) -> bool:
+        """Whether these are many to mark: for `mark_apart` (`MANY`)."""
+        return len(item_ids) >= MANY
+
+    def mark_apart(self, item_ids: list[str], read: bool = True) -> list[str]:
+        """(In any thread.) `mark`'s marks made in the state; those that changed, for
+        `marked_apart` in the reader's thread. The counts are due then."""
+        return self.state.set_read(item_ids, read)
+
+    def marked_apart(self, changed: list[str], read: bool) -> None:
+        """After `mark_apart`: a mark read is one action for `undo`."""
+        if read and changed:
+            self._undo.append(changed)
+
+    def undo(self) -> tuple[list[str], str] | None:
+        """The last mark-read action of this session, taken back from `undo`'s list: its items,
+        to mark unread, and what to tell (None: nothing to undo)."""
         if not self._undo:
-            return "Nothing to undo."
+            return None
         ids = self._undo.pop()
-        self.mark(ids, False)
-        return f"Marked {len(ids):,} item{'s' * (len(ids) != 1)} unread again."
+        return ids, f"Marked {len(ids):,} item{'s' * (len(ids) != 1)} unread again."
 
     def toggle_read(self) -> bool:
         if self.digest is None or self.item is None:
@@ -430,10 +489,9 @@ class Reader:
         counts = [n for d in self.digests if (n := self._unread.get(d.path, 0))]
         return sum(counts), len(counts)
 
-    def mark_shown_read(self, item_ids: list[str]) -> str:
-        """Mark every item of the digests shown read (`A`: `item_ids` are theirs); what to tell."""
+    def shown_read_told(self) -> str:
+        """What to tell once every item of the digests shown is marked read (`A`)."""
         count, digests = self.unread_shown()
-        self.mark(item_ids)
         return f"Marked {count:,} item{'s' * (count != 1)} in {digests:,} digest{'s' * (digests != 1)} read."
 
     def toggle_star(self, full: Item | None = None) -> str | None:

@@ -91,6 +91,34 @@ def test_a_story_in_two_digests_is_read_once_and_the_counts_follow_the_marks(tmp
     assert r.unread_total == 2 and [r.digest_facts(d)[0] for d in r.digests] == [0, 1, 1]
 
 
+def test_many_marked_at_once_are_counted_apart_and_a_count_overtaken_is_refused(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A mark of many (`A`, its undo) or another reader's marks: the unread counts are counted
+    afresh, in a thread of the caller's (`count_apart`) once there are more than a few items
+    to count, and a count that a mark or a snapshot overtook is not taken."""
+    from digesttui import reader as reader_module
+
+    monkeypatch.setattr(reader_module, "FOLLOW_WORK", 0)
+    monkeypatch.setattr(reader_module, "COUNT_HERE", 0)
+    r = reader(tmp_path)
+    assert r.unread_total == 5 and not r.counts_due
+    assert r.mark(["https://a.example", "https://d.example"])  # too many to follow: counted apart
+    assert r.counts_due and r.unread_total == 5 and not r.count_here()
+    counts = r.count_apart()
+    assert r.take_counts(counts) and not r.counts_due
+    assert r.unread_total == 2 and [r.digest_facts(d)[0] for d in r.digests] == [0, 1, 1]
+    assert r.mark(["https://b.example", "https://c.example"])
+    overtaken = r.count_apart()
+    assert r.mark(["https://a.example"], read=False)  # (counts due already: not followed, due still)
+    assert not r.take_counts(overtaken) and r.counts_due and r.unread_total == 2
+    r.take(r.view(r.snapshot._replace(seq=9)))  # a snapshot taken meanwhile: counts of the view before are refused
+    stale = reader_module.Counts(r._view._replace(), r.state.read_changes, {})
+    assert not r.take_counts(stale)
+    assert r.take_counts(r.count_apart()) and r.unread_total == 2  # Alpha unread again (in two digests)
+    assert [r.digest_facts(d)[0] for d in r.digests] == [0, 1, 1]
+    monkeypatch.setattr(reader_module, "COUNT_HERE", 1000)  # few: counted here at once
+    assert r.mark(["https://a.example", "https://e.example"]) and r.count_here() and r.unread_total == 0
+
+
 def test_a_snapshot_of_the_same_digests_reuses_the_view_and_counts_right(tmp_path: Path) -> None:
     """A warm load's last snapshot holds the very digests of the one before: what derives from
     them is not made again (0.2-0.4 s and ~15 MiB at once at 100,000), and the counts stay true

@@ -16,8 +16,8 @@ from digesttui.state import State, starred_of
 def test_marks_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "state" / "state.json"
     state = State(path).load()
-    assert state.set_read(["a", "b"]) is True
-    assert state.set_read(["a"]) is False  # already read
+    assert state.set_read(["a", "b"]) == ["a", "b"]
+    assert state.set_read(["a", "a"]) == []  # already read
     state.set_star("b", True, {"title": "B", "url": "https://b.example"})
     state.set_theme("nord")
     state.save()

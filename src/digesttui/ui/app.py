@@ -26,7 +26,7 @@ from textual.widgets import Static
 
 from digesttui.config import Config
 from digesttui.library import Library, Snapshot
-from digesttui.reader import Arrival, Reader
+from digesttui.reader import Arrival, Counts, Reader
 from digesttui.resources import resource
 from digesttui.snapview import View
 from digesttui.state import State, state_path
@@ -454,15 +454,36 @@ class DigestApp(App[None]):
     # --- marks, filters and search ---
 
     def _marks_changed(self, save: bool = True) -> None:
-        self.reader.count_unread()
-        for pane in (self.query(DigestList), self.query(ItemList)):
-            pane.refresh()  # a query: the reader may be closing, its panes gone
-        if self.query("#header"):
-            self._show_header()
+        if not self.reader.count_here():  # (many marked at once, or another reader's marks came in)
+            self._count_apart()
+        self._show_counts()
         if save:
             if self._save_timer is not None:
                 self._save_timer.stop()
             self._save_timer = self.set_timer(0.5, self.save_state)
+
+    def _show_counts(self) -> None:
+        for pane in (self.query(DigestList), self.query(ItemList)):
+            pane.refresh()  # a query: the reader may be closing, its panes gone
+        if self.query("#header"):
+            self._show_header()
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _count_apart(self) -> None:
+        """The unread counts counted afresh, off the screen's thread (`Reader.count_apart`)."""
+        counts = self.reader.count_apart()
+        if not self._stop.is_set():
+            self.call_from_thread(self._counts_made, counts)
+
+    def _counts_made(self, counts: Counts) -> None:
+        if not self.reader.take_counts(counts):
+            if self.reader.counts_due:
+                self._count_apart()  # marked again meanwhile, or another snapshot: again
+            return
+        if self.reader.only_unread:
+            self._show_digests()
+        else:
+            self._show_counts()
 
     def _start_read_timer(self) -> None:
         if self._read_timer is not None:
@@ -491,8 +512,14 @@ class DigestApp(App[None]):
             self.notify(went, timeout=3)
 
     def action_undo(self) -> None:
-        self.notify(self.reader.undo(), timeout=3)
-        self._marks_changed()
+        undo = self.reader.undo()
+        if undo is None:
+            self.notify("Nothing to undo.", timeout=3)
+        elif not self.reader.many(undo[0]):
+            self.reader.mark(undo[0], False)
+            self._told(undo[1])
+        else:  # (seconds, for many: ~3 us an item)
+            self._mark_apart(*undo, read=False)
 
     def action_mark_all_read(self) -> None:
         from digesttui.ui.screens import Confirm
@@ -504,17 +531,39 @@ class DigestApp(App[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._mark_shown_read(self.reader.digests)
+                self._mark_shown_read(self.reader.digests, self.reader.shown_read_told())
 
         question = f"Mark {count:,} unread item{'s' * (count != 1)} in {digests:,} digest{'s' * (digests != 1)} read?"
         self.push_screen(Confirm(question), confirmed)
 
     @work(thread=True, group="marks", exit_on_error=False)
-    def _mark_shown_read(self, digests: tuple[Digest, ...]) -> None:
-        """`A`: the ids of the items of every digest shown, read from the catalog."""
+    def _mark_shown_read(self, digests: tuple[Digest, ...], told: str) -> None:
+        """`A`: the ids of the items of every digest shown, read from the catalog, marked read."""
         found = self.library.heads(list(digests))
         ids = [d.item_id(i) for d in digests for i in found.get(d.path, d.items)]
-        self.call_from_thread(lambda: self._told(self.reader.mark_shown_read(ids)))
+        if not self.reader.many(ids):
+            self.call_from_thread(self._mark_here, ids, told)
+        else:
+            self._mark_many(ids, told, read=True)
+
+    def _mark_here(self, ids: list[str], told: str) -> None:
+        self.reader.mark(ids)
+        self._told(told)
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def _mark_apart(self, ids: list[str], told: str, read: bool) -> None:
+        self._mark_many(ids, told, read)
+
+    def _mark_many(self, ids: list[str], told: str, read: bool) -> None:
+        """(In a worker: seconds for 800,000.) Many marks made, then the rest in the screen's thread."""
+        self.notify(f"Marking {len(ids):,} items {'read' if read else 'unread'}…", timeout=3)
+        changed = self.reader.mark_apart(ids, read)
+        if not self._stop.is_set():
+            self.call_from_thread(self._took_marks, changed, told, read)
+
+    def _took_marks(self, changed: list[str], told: str, read: bool) -> None:
+        self.reader.marked_apart(changed, read)
+        self._told(told)
 
     def action_toggle_read(self) -> None:
         if self._read_timer is not None:
