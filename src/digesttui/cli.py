@@ -261,6 +261,10 @@ def read_ahead(library: Library, state: State) -> None:
         return
     try:
         pipe, into = os.pipe()
+        with contextlib.suppress(OSError):  # what the child sends fits at once (~230 KB at 1,000 digests)
+            import fcntl
+
+            fcntl.fcntl(into, fcntl.F_SETPIPE_SZ, 1 << 20)
         pid = os.fork()
     except OSError:
         library.prefetch(state.load)
@@ -293,30 +297,26 @@ def read_ahead(library: Library, state: State) -> None:
 
 
 AHEAD_LIMIT = 10.0
-"""Seconds the child of `read_ahead` may take (~0.1 s): one still reading then is stuck (a lock
-held elsewhere, a network mount gone), and is stopped; the load reads for itself."""
+"""Seconds the child of `read_ahead` may take before it sends (~0.1 s): one still reading then
+is stuck (a lock held elsewhere, a network mount gone), and is stopped; the load reads for itself."""
 
 
 def _from_child(pipe: int, pid: int, limit: float) -> bytes:
-    """What the child sends through `pipe` (nothing if it takes more than `limit` seconds: then
-    it is killed), the child reaped."""
+    """What the child sends through `pipe` (nothing if it sends nothing within `limit` seconds:
+    then it is killed), the child reaped."""
     import select
     import signal
-    import time
 
-    chunks: list[bytes] = []
-    end = time.monotonic() + limit
-    with os.fdopen(pipe, "rb", buffering=0) as out:
-        while True:
-            if not select.select([out], [], [], max(0.0, end - time.monotonic()))[0]:  # the time is up
-                chunks.clear()
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-                break
-            chunk = out.read(1 << 20)
-            if not chunk:  # all sent
-                break
+    chunks = []
+    if select.select([pipe], [], [], limit)[0]:
+        # in as few reads as the pipe allows (`read_ahead` widens it): each read hands the
+        # interpreter lock back and forth with the main thread, which is importing Textual
+        while chunk := os.read(pipe, 1 << 21):
             chunks.append(chunk)
+    else:  # the time is up
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    os.close(pipe)
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
     return b"".join(chunks)
