@@ -125,9 +125,10 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
         if near and self._full is not None and at_hand is not None:  # `j` in the items
             text = _markdown((self._full, at_hand, ()), self.when)
             found = quickmd.blocks(text)
-            if found is not None:  # drawn in this frame, without Textual's Markdown: ~1 ms
+            if found is not None:  # drawn with the cursor, without Textual's Markdown: ~1 ms
+                self._frames.hold(self.app)  # (its new height is laid out a message later)
                 self._put(self._wanted, text, found)
-                self.call_after_refresh(self.drawn)
+                self.call_after_refresh(self._drawn_quickly)
                 return
         if self._busy:
             return
@@ -137,6 +138,11 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
             self._start_rendering()
         else:  # the cursor drawn first, the item once read
             self.call_after_refresh(self._start_rendering)
+
+    def _drawn_quickly(self) -> None:
+        self._frames.release()
+        self.refresh()  # (the frames held since: drawn now)
+        self.drawn()
 
     def _put(self, wanted: Shown | None, text: str, found: tuple[quickmd.Block, ...] | None) -> None:
         """Show `text`: drawn from `found` (`quickmd`'s blocks) if there are any, else by Textual's
