@@ -126,7 +126,8 @@ class DetailPane(VerticalScroll, inherit_bindings=False):
             text = _markdown((self._full, at_hand, ()), self.when)
             found = quickmd.blocks(text)
             if found is not None:  # drawn with the cursor, without Textual's Markdown: ~1 ms
-                self._frames.hold(self.app)  # (its new height is laid out a message later)
+                if self._shown is not None:  # (its new height is laid out a message after the cursor)
+                    self._frames.hold(self.app)  # (not the first frame's: nothing to draw with it)
                 self._put(self._wanted, text, found)
                 self.call_after_refresh(self._drawn_quickly)
                 return
