@@ -518,7 +518,7 @@ class DigestApp(App[None]):
         elif not self.reader.many(undo[0]):
             self.reader.mark(undo[0], False)
             self._told(undo[1])
-        else:  # (seconds, for many: ~3 us an item)
+        else:  # (seconds, for many: ~4 us an item)
             self._mark_apart(*undo, read=False)
 
     def action_mark_all_read(self) -> None:
