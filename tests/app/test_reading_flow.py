@@ -4,6 +4,7 @@ Tab order, empty panes that say why."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from pathlib import Path
@@ -118,6 +119,35 @@ async def test_A_over_many_items_is_marked_and_counted_off_the_screens_thread_an
         await wait_for(pilot, lambda: "24 unread" in header(app), what="unread again", seen=lambda: header(app))
         assert len(app.reader.digests) == 6 and visible_rows(app.query_one(DigestList))[0].endswith("3/3")
         assert not any(on_main)
+
+
+async def test_a_big_mark_being_made_as_the_reader_quits_is_saved_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`A` at 100,000 digests takes seconds; `q` meanwhile: the marks are saved once made (the
+    save on the way out came before them)."""
+    from digesttui import reader as reader_module
+
+    quit_done = threading.Event()
+    set_read = State.set_read
+
+    def slow(state: State, ids: list[str], read: bool = True) -> list[str]:
+        quit_done.wait(10)  # (made only once the reader has quit)
+        return set_read(state, ids, read)
+
+    monkeypatch.setattr(State, "set_read", slow)
+    monkeypatch.setattr(reader_module, "MANY", 2)  # (the samples are few: as if they were many)
+    app = samples(mark_read="manual")
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
+        await started(pilot, app)
+        await pilot.press("A", "y")
+        begun = lambda: any("Marking 24 items read" in t for t in toasts(app))  # noqa: E731
+        await wait_for(pilot, begun, what="the mark begun", seen=lambda: toasts(app))
+    assert read_count() == 0
+    quit_done.set()
+    for _ in range(200):  # (the mark's thread outlives the app: the process waits for it)
+        if read_count() == 24:
+            break
+        await asyncio.sleep(0.05)
+    assert read_count() == 24
 
 
 async def test_J_and_K_move_between_digests_from_any_pane(tmp_path: Path) -> None:

@@ -236,10 +236,12 @@ class DigestApp(App[None]):
 
     def on_unmount(self) -> None:
         self.stop_workers()
-        if not self.state.unsaved:
-            return
+        if self.state.unsaved:
+            self._save_on_the_way_out()  # the last marks (a worker might not get to run)
+
+    def _save_on_the_way_out(self) -> None:
         try:
-            self.state.save()  # the last marks, on the way out (a worker might not get to run)
+            self.state.save()
         except Exception as exc:  # a read-only or full disk: said once the terminal is back
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self.exit_notices.append(f"warning: could not save read marks to {safe(str(self.state.path))}: {why}")
@@ -560,6 +562,8 @@ class DigestApp(App[None]):
         changed = self.reader.mark_apart(ids, read)
         if not self._stop.is_set():
             self.call_from_thread(self._took_marks, changed, told, read)
+        elif changed:  # quit meanwhile: saved here, the last save having come before these marks were all made
+            self._save_on_the_way_out()  # (the process waits for this thread before it ends)
 
     def _took_marks(self, changed: list[str], told: str, read: bool) -> None:
         self.reader.marked_apart(changed, read)
