@@ -335,9 +335,9 @@ def until_indexed(home: str, start: float) -> float:
 
 def _keys_to_screen(term: Pty, digests: tuple[Any, Any, Any]) -> dict[str, float]:
     """Seconds from a key press until its effect is on screen, in the real terminal:
-    `G` (the oldest digest's first headline shows), `j` in the digest list (the next digest's
-    first headline), `j` in the items (the next item's summary in the detail pane, the median of
-    five), a search's first, second and fourth key (`模`, `模型`, `代码发布`: the hits' count
+    `G` (the oldest digest's first headline shows) and `j` in the digest list (the next digest's
+    first headline), the median of three each; `j` in the items (the next item's summary in the
+    detail pane, the median of five), a search's first, second and fourth key (`模`, `模型`, `代码发布`: the hits' count
     shown, the median of three)."""
     newest, second, oldest = digests
 
@@ -347,10 +347,16 @@ def _keys_to_screen(term: Pty, digests: tuple[Any, Any, Any]) -> dict[str, float
         term.until(lambda out: wanted in out, timeout=10)
         return time.perf_counter() - start
 
-    figures = {"G": timed("G", oldest.items[0].title[:6])}
-    timed("g", newest.items[0].title[:6])
-    time.sleep(0.3)
-    figures["j_digest"] = timed("j", second.items[0].title[:6])
+    figures: dict[str, float] = {}
+    for key, back, there, here in (("G", "g", oldest, newest), ("j", "k", second, newest)):
+        presses = []  # the median of three: one press moves by a frame (1/60 s) or more
+        for _ in range(3):
+            presses.append(timed(key, there.items[0].title[:6]))
+            time.sleep(0.3)
+            timed(back, here.items[0].title[:6])
+            time.sleep(0.3)
+        figures["G" if key == "G" else "j_digest"] = statistics.median(presses)
+    timed("j", second.items[0].title[:6])
     time.sleep(0.3)
     term.send("l")
     time.sleep(0.3)
