@@ -86,7 +86,10 @@ class Doc:
         """The file line of body line 0, less one (for messages)."""
         self.env: dict[str, dict[str, dict[str, str]]] = {}
         text = "\n".join(lines)
-        self.blocks = _merge_html(_blocks(_markdown(_idle_rules(text)).parse(text, self.env)))
+        blocks = _simple_blocks(lines, text)
+        if blocks is None:
+            blocks = _merge_html(_blocks(_markdown(_idle_rules(text)).parse(text, self.env)))
+        self.blocks = blocks
         self.placeholder = False
         self.kept_headings: list[int] = []
         self._linked: list[int] | None = None
@@ -160,6 +163,100 @@ def _blocks(tokens: list[Token]) -> list[Block]:
             out.append(Block(kind, start, end, text=token.content if kind == "html" else ""))
         i = close + 1
     return out
+
+
+_NOT_SIMPLE = re.compile(r"[\t\r\0|]|\]:")
+"""What sends a body to markdown-it whole: tabs (columns), CR and NUL (`normalize`), tables and
+reference definitions (`[label]: url`)."""
+_ITEM = re.compile(r"(?:\d{1,9}([.)])|([-*+]))( {1,4})(?! )")
+"""A list item's marker at a line's start, and the spaces up to its text (its item's indent)."""
+_STARTS_BLOCK = re.compile(r"(?:[-*+]|\d{1,9}[.)]|#{1,6})(?: |$)|[>`~<]|[-*_=](?: *[-*_=]){2,} *$|[-=]+ *$")
+"""A line's text (after its indent) that may start a block other than a paragraph's next line."""
+
+
+def _simple_blocks(lines: list[str], text: str) -> list[Block] | None:
+    """The blocks markdown-it finds, found here by lines where the body is made of headings,
+    paragraphs and lists of paragraphs only (the seed's shape: a numbered list of linked headlines
+    with indented summaries), in a tenth of the time; else None (markdown-it decides). Anything
+    that could read otherwise (nested blocks, code, quotes, HTML, lazy lines at a list's edge)
+    is None: held to markdown-it's blocks in `tests/unit/test_parse_properties.py`."""
+    if _NOT_SIMPLE.search(text):
+        return None
+    end = len(lines) - (bool(lines) and not lines[-1].strip(" "))  # (markdown-it counts no last line of spaces)
+    blocks: list[Block] = []
+    i = 0
+    while i < end:
+        line = lines[i]
+        bare = line.lstrip(" ")
+        if not bare:
+            i += 1
+        elif line[0] != " " and (heading := _heading(line)) is not None:
+            blocks.append(Block("heading", i, i + 1, *heading))
+            i += 1
+        elif line[0] != " " and (item := _ITEM.match(line)):
+            listed = _simple_list(lines, i, end, item)
+            if listed is None:
+                return None
+            blocks.append(listed)
+            i = listed.end
+        elif len(line) - len(bare) > 3 or _STARTS_BLOCK.match(bare):
+            return None
+        else:
+            j = i + 1
+            while j < end and (bare := lines[j].lstrip(" ")):
+                if lines[j][0] != " " and _heading(lines[j]) is not None:
+                    break  # (a heading ends a paragraph)
+                if _STARTS_BLOCK.match(bare) or _ITEM.match(lines[j]):
+                    return None
+                j += 1
+            blocks.append(Block("paragraph", i, j, text="\n".join(lines[i:j]).strip()))
+            i = j
+    return blocks
+
+
+def _simple_list(lines: list[str], i: int, end: int, item: re.Match[str]) -> Block | None:
+    """The list that starts at line `i` (its first item `item`), for `_simple_blocks`."""
+    first, marker, entries = i, item[1] or item[2], []
+    while True:
+        indent = item.end()
+        if indent >= len(lines[i].rstrip(" ")) or _STARTS_BLOCK.match(lines[i], indent):
+            return None  # (an empty item, or one that starts with another block)
+        j, in_text = i + 1, True  # (in_text: the line before is the item's text, not blank)
+        while j < end:
+            line = lines[j]
+            bare = line.lstrip(" ")
+            at = len(line) - len(bare)
+            if not bare:
+                in_text = False
+            elif at == 0 and (_ITEM.match(line) or _heading(line) is not None):
+                break  # the next item, or a heading: this item ends
+            elif (at >= indent and (in_text or at < indent + 4)) or (in_text and at > 0):
+                if _STARTS_BLOCK.match(bare):
+                    return None
+                in_text = True  # the item's text (a line less indented right after it: lazily)
+            elif at == 0 and not in_text:
+                break  # a paragraph after the list
+            else:
+                return None  # code in the item, a lazy line at the edge, or text less indented
+            j += 1
+        entries.append((i, j))
+        following = _ITEM.match(lines[j]) if j < end else None
+        if following is None or (following[1] or following[2]) != marker:
+            return Block("list", first, j, entries=tuple(entries))
+        i, item = j, following
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """An ATX heading's level and text, as markdown-it reads them (`## Title ##`: 2, `Title`)."""
+    level = len(line) - len(line.lstrip("#"))
+    rest = line[level:]
+    if not 0 < level <= 6 or (rest and rest[0] != " "):
+        return None
+    rest = rest.rstrip(" ")
+    bare = rest.rstrip("#")
+    if len(bare) < len(rest) and bare and bare[-1] == " ":
+        rest = bare
+    return level, rest.strip()
 
 
 def _closing(tokens: list[Token], i: int) -> int:

@@ -125,6 +125,8 @@ def heading_groups(doc: Doc, level: int) -> list[Span]:
     heading straight after another (a headline and its translation) is part of the same item.
     Beside items with links, one without any (`### Today's highlights`) is overview."""
     blocks = doc.blocks
+    if not any(b.kind == "heading" and b.level == level for b in blocks):
+        return []  # (most bodies have headings of a level or two, if any)
     names = doc.sections(level)
     spans = []
     i = 0

@@ -106,3 +106,44 @@ def test_valid_digests_round_trip(title, items, start, style, toml, crlf) -> Non
     assert [i.title for i in digest.items] == [h for h, _, _ in items]
     assert [i.url for i in digest.items] == [u for _, u, _ in items]
     assert [i.n for i in digest.items] == list(range(1, len(items) + 1))
+
+
+LINE_STARTS = ["", "", "", "", "1. ", "2.  ", "10) ", "3.    ", "3.     ", "1.", "- ", "* ", "+ ", "# ", "## ", "#"]
+LINE_STARTS += ["1、", "-", "**", "2024年", "\u3000", "> ", "---", "***", "===", "```", "<b>"]  # (most: markdown-it's)
+LINE_TEXTS = ["", "", "x", "摘要，中文。", "[Headline](https://x.com/a)", "**粗体**", "a ##", "#", "  "]
+body_lines = st.lists(
+    st.builds(
+        lambda indent, start, text, end: " " * indent + start + text + end,
+        st.sampled_from([0, 0, 0, 0, 1, 2, 3, 4, 4, 5, 6, 8]),
+        st.sampled_from(LINE_STARTS),
+        st.sampled_from(LINE_TEXTS),
+        st.sampled_from(["", "", "", " ", "  ", " #", "\u3000"]),
+    ),
+    max_size=12,
+).flatmap(lambda lines: st.sampled_from([lines, [*lines, ""], [*lines, "   "]]))  # (a last line of spaces)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(body_lines)
+def test_bodies_split_into_blocks_by_lines_split_as_markdown_it_splits_them(lines: list[str]) -> None:
+    """`blocks._simple_blocks` (the seed's shape, by lines) gives markdown-it's blocks, or leaves it to it."""
+    from digesttui import blocks
+
+    text = "\n".join(lines)
+    simple = blocks._simple_blocks(lines, text)
+    if simple is not None:
+        found = blocks._blocks(blocks._markdown(blocks._idle_rules(text)).parse(text, {}))
+        assert simple == blocks._merge_html(found)
+
+
+def test_the_reference_digests_body_is_split_by_lines() -> None:
+    """The reference digest (the seed's shape) takes `_simple_blocks`' way, markdown-it's blocks in a
+    tenth of the time; one with a list in an item does not."""
+    from digesttui import blocks
+    from digesttui.parse import _lines, _meta
+    from tests.conftest import SEEDS
+
+    for name, simple in (("2025-12-17-20.md", True), ("2025-12-17-16.md", False)):
+        lines = _lines((SEEDS / name).read_bytes(), [])
+        body = lines[_meta(lines, [])[1] :]
+        assert (blocks._simple_blocks(body, "\n".join(body)) is not None) is simple
