@@ -237,7 +237,9 @@ def test_the_search_index_finds_what_the_scan_finds_and_follows_changes(tmp_path
     scanned = {tuple(q): found(q) for q in queries}  # the index is not built yet: a scan
     assert scanned[("量子计算",)] and scanned[("o5_mini",)] and not scanned[("不在",)]
     assert library.catalog.index()
-    assert {tuple(q): found(q) for q in queries} == scanned  # few items in the index: read, sorted
+    assert {tuple(q): found(q) for q in queries} == scanned  # few, and likely among the newest: scanned
+    monkeypatch.setattr("digesttui.finding.SCANNED", 0)
+    assert {tuple(q): found(q) for q in queries} == scanned  # few, and not likely: read, sorted
     monkeypatch.setattr("digesttui.finding.FEW", 0)
     assert {tuple(q): found(q) for q in queries} == scanned  # more: a scan from the newest, in time
     monkeypatch.setattr("digesttui.finding._within", lambda *_: None)  # the scan too slow
