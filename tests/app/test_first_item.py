@@ -175,3 +175,48 @@ async def test_text_selected_with_the_mouse_in_a_simple_item_is_marked_and_copie
         selected = app.screen.get_component_rich_style("screen--selection").bgcolor
         marked = "".join(s.text for s in quick.render_line(row) if s.style and s.style.bgcolor == selected)
         assert marked == "有一句"
+
+
+async def test_random_simple_items_look_as_textual_markdown_draws_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most items are drawn by `QuickMarkdown`: over summaries made at random of the pieces news
+    text is made of (emphasis between Chinese punctuation, links, escapes, headings, rules), each
+    simple item's screen is the screen Textual's Markdown widget draws of it."""
+    import random
+
+    pieces = ["模型", "发布", "，", "。", "“", "”", "（", "）", "AI", "GPT 5.2", " ", "\n", "\n\n", "*", "**", "\\*"]
+    pieces += ["[t](https://e.com/x)", "：", "「", "」", "、", "🔥", "#", "a", "!", "—", "·"]  # (no `_`, bare links)
+    rng = random.Random(7)
+    entries = []
+    for n in range(1, 31):
+        summary = "".join(rng.choice(pieces) for _ in range(rng.randint(3, 30))).strip() or "空"
+        indented = "\n".join(f"    {line}" if line.strip() else "" for line in summary.split("\n"))
+        entries.append(f"{n}.  [标题{n} **粗体** *斜体*](https://x.com/a/status/{n})\n{indented}\n")
+    front = '---\ntitle: "随机"\ndate: 2025-12-20T08:00:00+08:00\n---\n\n'
+    write(tmp_path, "2025-12-20-08.md", front + "\n".join(entries))
+    app = DigestApp([str(tmp_path)], watch=False, config=Config(mark_read="manual"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.reader.loaded)
+        await settled(pilot)
+        await pilot.press("l")
+        count = len(app.reader.items)
+
+        async def screens() -> list[tuple[bool, list[list[object]]]]:
+            out = []
+            for n in range(count):
+                if n:
+                    await pilot.press("j")
+                await wait_for(pilot, lambda n=n: app.reader.item_index == n and app.query_one(DetailPane).settled)
+                await settled(pilot)
+                out.append((bool(app.query("#quick")) and app.query_one("#quick").display, drawn(app)))
+            return out
+
+        quick = await screens()
+        monkeypatch.setattr(quickmd, "blocks", lambda markdown: None)  # from now on: nothing is simple
+        await pilot.press("g")
+        markdown = await screens()
+    simple = [n for n, (was_quick, _) in enumerate(quick) if was_quick]
+    assert len(simple) >= count // 3 and not any(was_quick for was_quick, _ in markdown)
+    for n in simple:
+        assert quick[n][1] == markdown[n][1], f"item {n + 1}: {app.reader.items[n].summary!r}"
