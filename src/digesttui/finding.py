@@ -16,7 +16,7 @@ index instead."""
 FEW = 5000
 """Up to how many items the index gives are read and sorted (more: looked up newest first)."""
 SCANNED = 3000
-"""About how many items the scan gets through in `SCAN_FIRST` (1.7 us each at 10,000 digests):
+"""About how many items the scan gets through in `SCAN_FIRST` (~2,000 in 3.4 ms at 10,000 digests):
 a word the index gives for fewer than `FEW` is scanned for first if it is likely to be in `limit`
 of that many (4,000 in 80,000 items: 100 found in 3.4 ms; read and sorted they took 15 ms)."""
 COMMON = 8
@@ -62,17 +62,16 @@ def find(db: sqlite3.Connection, words: Sequence[str], links: bool, limit: int, 
     if not words or links or indexed < items:
         return db.execute(scan, (*values, limit)).fetchall()
     match = _match(words)
-    if (counted := _counted(db, match, FEW)) <= FEW:  # a rare word: the few items the index gives, sorted
-        likely = counted * SCANNED >= limit * items  # (to be found sooner newest first)
-        if likely and (scanned := _within(db, SCAN_FIRST, scan, (*values, limit))) is not None:
-            return scanned
+    counted = _counted(db, match, FEW)
+    likely = counted > FEW or counted * SCANNED >= limit * items  # (to be found sooner newest first)
+    if likely and (scanned := _within(db, SCAN_FIRST, scan, (*values, limit))) is not None:
+        return scanned
+    if counted <= FEW:  # a rare word: the few items the index gives, sorted
         few = (
             f"{_ROW} FROM items_text t JOIN items i ON i.id = t.rowid JOIN digests d ON d.id = i.digest"
             f" WHERE items_text MATCH ? AND {condition} {_NEWEST}"
         )
         return db.execute(few, (match, *values, limit)).fetchall()
-    if (scanned := _within(db, SCAN_FIRST, scan, (*values, limit))) is not None:
-        return scanned
     if _counted(db, match, items // COMMON) > items // COMMON:  # the scan is still the way
         return db.execute(scan, (*values, limit)).fetchall()
     # many: the newest first, each looked up among the index's items (only their text is read)

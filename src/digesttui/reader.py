@@ -439,8 +439,7 @@ class Reader:
         changed = self.state.set_read(item_ids, read)
         if not changed:
             return False
-        if read:
-            self._undo.append(changed)
+        self.marked_apart(changed, read)
         if counted and len(changed) * (self._view.starts[-1] // 8) <= FOLLOW_WORK:
             self._follow_marks(changed, read)
             self._counted += 1  # (set_read's change: another one meanwhile means a recount)
@@ -458,7 +457,7 @@ class Reader:
         return self.state.set_read(item_ids, read)
 
     def marked_apart(self, changed: list[str], read: bool) -> None:
-        """After `mark_apart`: a mark read is one action for `undo`."""
+        """After `mark_apart` (and in `mark`): a mark read is one action for `undo`."""
         if read and changed:
             self._undo.append(changed)
 

@@ -518,8 +518,7 @@ class DigestApp(App[None]):
         if undo is None:
             self.notify("Nothing to undo.", timeout=3)
         elif not self.reader.many(undo[0]):
-            self.reader.mark(undo[0], False)
-            self._told(undo[1])
+            self._mark_here(*undo, read=False)
         else:  # (seconds, for many: ~4 us an item)
             self._mark_apart(*undo, read=False)
 
@@ -548,8 +547,8 @@ class DigestApp(App[None]):
         else:
             self._mark_many(ids, told, read=True)
 
-    def _mark_here(self, ids: list[str], told: str) -> None:
-        self.reader.mark(ids)
+    def _mark_here(self, ids: list[str], told: str, read: bool = True) -> None:
+        self.reader.mark(ids, read)
         self._told(told)
 
     @work(thread=True, group="marks", exit_on_error=False)
